@@ -1,0 +1,88 @@
+#include <cmd/cli.hpp>
+#include <core/bundle/input.hpp>
+#include <core/check/runner.hpp>
+#include <core/model/snapshot.hpp>
+#include <core/report/render.hpp>
+#include <core/util/error.hpp>
+
+#include <iostream>
+#include <memory>
+
+namespace cva::cmd {
+
+namespace {
+
+struct AnalyzeOptions
+{
+  std::vector<std::string> inputs;
+  std::string output = "text";
+  std::string fail_on = "fail";
+  std::vector<std::string> only;
+  std::vector<std::string> skip;
+  std::string namespace_ = "default";
+};
+
+int run_analyze(const AnalyzeOptions& opt)
+{
+  const auto fail_on = parse_fail_on(opt.fail_on);
+  ManifestOptions manifest_options;
+  manifest_options.default_namespace = opt.namespace_;
+  auto input = load_inputs(opt.inputs, {}, manifest_options);
+  if (!input) {
+    throw Fatal(input.error().message);
+  }
+  auto snapshot = Snapshot::build(std::move(*input));
+  if (!snapshot) {
+    throw Fatal(snapshot.error().message);
+  }
+  RunOptions run;
+  run.only = split_ids(opt.only);
+  run.skip = split_ids(opt.skip);
+  auto report = run_checks(*snapshot, run);
+  if (!report) {
+    throw Fatal(report.error().message, k_exit_usage);
+  }
+  if (opt.output == "json") {
+    std::cout << render_json(*report);
+  } else if (opt.output == "yaml") {
+    std::cout << render_yaml(*report);
+  } else {
+    std::cout << render_text(*report, TextOptions{use_color(1)});
+  }
+  std::cout.flush();
+  return report_exit_code(*report, *fail_on);
+}
+
+} // namespace
+
+void setup_analyze(CLI::App& app, Invocation& inv)
+{
+  auto opt = std::make_shared<AnalyzeOptions>();
+  CLI::App* sub = app.add_subcommand(
+    "analyze", "Analyze an archive, bundle directory, manifests or Coder support bundle offline");
+  sub->add_option("INPUT", opt->inputs,
+                  "Our .tar.gz archive, a troubleshoot bundle (archive or directory), a "
+                  "`kubectl cluster-info dump` directory, YAML/JSON manifests (files, "
+                  "directories or - for stdin), and/or a `coder support bundle` zip")
+    ->required();
+  sub->add_option("-o,--output", opt->output, "Output format")
+    ->check(CLI::IsMember({"text", "json", "yaml"}))
+    ->default_str("text");
+  sub->add_option("--fail-on", opt->fail_on,
+                  "Exit 3 when a check's outcome is at or above this level")
+    ->check(CLI::IsMember({"warn", "fail", "never"}))
+    ->default_str("fail");
+  sub->add_option("--only", opt->only, "Run only these check ids (comma-separated, repeatable)");
+  sub->add_option("--skip", opt->skip, "Skip these check ids (comma-separated, repeatable)");
+  sub->add_option("-n,--namespace", opt->namespace_,
+                  "Namespace for manifests that name none (as `helm template` output)")
+    ->default_str("default");
+  sub->footer("Exit codes: 0 clean at --fail-on, 3 findings at or above it, 1 runtime error, 2 usage error.\n\n"
+              "Examples:\n  " +
+              inv.program + " analyze coder-cva-prod-20261127T101500Z.tar.gz\n  " + inv.program +
+              " analyze support-bundle-2026-11-27T10_15_00.tar.gz coder-support-1764238500.zip\n  helm template coder coder-v2/coder -n coder -f values.yaml | " +
+              inv.program + " analyze - -n coder\n  " + inv.program + " analyze bundle.tar.gz -o json --fail-on warn");
+  sub->callback([opt, &inv] { inv.exit_code = run_analyze(*opt); });
+}
+
+} // namespace cva::cmd

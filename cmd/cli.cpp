@@ -1,0 +1,79 @@
+#include "cli.hpp"
+
+#include <core/util/error.hpp>
+#include <core/version.hpp>
+
+#include <fmt/format.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+namespace cva::cmd {
+
+bool use_color(int fd)
+{
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color != nullptr && no_color[0] != '\0') {
+    return false;
+  }
+  return ::isatty(fd) == 1;
+}
+
+std::vector<std::string> split_ids(const std::vector<std::string>& values)
+{
+  std::vector<std::string> out;
+  for (const std::string& v : values) {
+    std::size_t start = 0;
+    while (start <= v.size()) {
+      const std::size_t comma = std::min(v.find(',', start), v.size());
+      std::string id = v.substr(start, comma - start);
+      id.erase(0, id.find_first_not_of(' '));
+      id.erase(id.find_last_not_of(' ') + 1);
+      if (!id.empty()) {
+        out.push_back(id);
+      }
+      start = comma + 1;
+    }
+  }
+  return out;
+}
+
+int cli_main(int argc, char** argv)
+{
+  Invocation inv;
+  const std::string argv0 = argc > 0 ? argv[0] : "kubectl-coder_cva";
+  const std::string base = argv0.substr(argv0.find_last_of('/') + 1);
+  inv.program = base.starts_with("kubectl-") ? "kubectl coder-cva" : base;
+
+  CLI::App app{"Check a Coder deployment on Kubernetes against Coder's Validated Architecture: "
+               "analyze archives, manifests or support bundles offline.",
+               inv.program};
+  app.require_subcommand(1);
+  app.fallthrough(false);
+  app.footer(fmt::format("Run `{} <command> --help` for a command's options and examples.", inv.program));
+  setup_analyze(app, inv);
+  setup_checks(app, inv);
+  setup_version(app, inv);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << fmt::format("kubectl-coder_cva: error: {}\n", e.what());
+    return k_exit_usage;
+  } catch (const Fatal& e) {
+    std::cerr << fmt::format("kubectl-coder_cva: error: {}\n", e.what());
+    return e.exit_code();
+  } catch (const std::exception& e) {
+    std::cerr << fmt::format("kubectl-coder_cva: error: {}\n", e.what());
+    return k_exit_runtime_error;
+  }
+  return inv.exit_code;
+}
+
+} // namespace cva::cmd

@@ -1,0 +1,244 @@
+#include "support.hpp"
+
+#include <core/bundle/manifests.hpp>
+#include <core/util/yaml.hpp>
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace cva::test {
+
+namespace fs = std::filesystem;
+
+TempDir::TempDir()
+{
+  static std::atomic<int> counter{0};
+  m_path = binary_dir() / "testdir" / fmt::format("{}-{}", ::getpid(), counter++);
+  fs::remove_all(m_path);
+  fs::create_directories(m_path);
+}
+
+TempDir::~TempDir()
+{
+  std::error_code ec;
+  fs::remove_all(m_path, ec);
+}
+
+fs::path source_dir()
+{
+  return CVA_SOURCE_DIR;
+}
+
+fs::path binary_dir()
+{
+  return CVA_BINARY_DIR;
+}
+
+fs::path sample_archive(std::string_view name)
+{
+  return binary_dir() / "samples" / fmt::format("{}.tar.gz", name);
+}
+
+std::string read_text(const fs::path& path)
+{
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw std::runtime_error("cannot read " + path.string());
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_text(const fs::path& path, std::string_view text)
+{
+  if (path.has_parent_path()) {
+    fs::create_directories(path.parent_path());
+  }
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+CommandResult run_command(const std::vector<std::string>& argv, const std::string& stdin_text,
+                          const std::vector<std::string>& env)
+{
+  int in_pipe[2];
+  int out_pipe[2];
+  int err_pipe[2];
+  if (::pipe(in_pipe) != 0 || ::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  std::vector<std::string> envs;
+  for (char** e = environ; *e != nullptr; ++e) {
+    envs.emplace_back(*e);
+  }
+  for (const std::string& e : env) {
+    const std::string name = e.substr(0, e.find('='));
+    std::erase_if(envs, [&](const std::string& x) { return x.starts_with(name + "="); });
+    envs.push_back(e);
+  }
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(in_pipe[0], 0);
+    ::dup2(out_pipe[1], 1);
+    ::dup2(err_pipe[1], 2);
+    for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) {
+      ::close(fd);
+    }
+    std::vector<char*> args;
+    for (const std::string& a : argv) {
+      args.push_back(const_cast<char*>(a.c_str()));
+    }
+    args.push_back(nullptr);
+    std::vector<char*> envp;
+    for (const std::string& e : envs) {
+      envp.push_back(const_cast<char*>(e.c_str()));
+    }
+    envp.push_back(nullptr);
+    ::execvpe(args[0], args.data(), envp.data());
+    std::fprintf(stderr, "exec %s: %s\n", args[0], std::strerror(errno));
+    ::_exit(127);
+  }
+  ::close(in_pipe[0]);
+  ::close(out_pipe[1]);
+  ::close(err_pipe[1]);
+  CommandResult result;
+  std::size_t written = 0;
+  int in_fd = in_pipe[1];
+  if (stdin_text.empty()) {
+    ::close(in_fd);
+    in_fd = -1;
+  }
+  ::fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
+  ::fcntl(err_pipe[0], F_SETFL, O_NONBLOCK);
+  if (in_fd >= 0) {
+    ::fcntl(in_fd, F_SETFL, O_NONBLOCK);
+  }
+  bool out_open = true;
+  bool err_open = true;
+  char buf[65536];
+  while (out_open || err_open) {
+    std::vector<pollfd> fds;
+    if (out_open) {
+      fds.push_back({out_pipe[0], POLLIN, 0});
+    }
+    if (err_open) {
+      fds.push_back({err_pipe[0], POLLIN, 0});
+    }
+    if (in_fd >= 0) {
+      fds.push_back({in_fd, POLLOUT, 0});
+    }
+    ::poll(fds.data(), fds.size(), 1000);
+    for (const pollfd& p : fds) {
+      if (p.fd == in_fd && (p.revents & (POLLOUT | POLLERR | POLLHUP)) != 0) {
+        const ssize_t n = ::write(in_fd, stdin_text.data() + written, stdin_text.size() - written);
+        if (n > 0) {
+          written += static_cast<std::size_t>(n);
+        }
+        if (n < 0 || written == stdin_text.size()) {
+          ::close(in_fd);
+          in_fd = -1;
+        }
+      } else if ((p.revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+        const ssize_t n = ::read(p.fd, buf, sizeof buf);
+        std::string& target = p.fd == out_pipe[0] ? result.out : result.err;
+        if (n > 0) {
+          target.append(buf, static_cast<std::size_t>(n));
+        } else if (n == 0 || (n < 0 && errno != EAGAIN)) {
+          (p.fd == out_pipe[0] ? out_open : err_open) = false;
+        }
+      }
+    }
+  }
+  if (in_fd >= 0) {
+    ::close(in_fd);
+  }
+  ::close(out_pipe[0]);
+  ::close(err_pipe[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
+CommandResult run_cli(const std::vector<std::string>& args, const std::string& stdin_text,
+                      const std::vector<std::string>& env)
+{
+  std::vector<std::string> argv{CVA_CLI};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv, stdin_text, env);
+}
+
+Snapshot snapshot_from(const std::map<std::string, std::string>& files)
+{
+  LoadedInput input;
+  for (const auto& [path, text] : files) {
+    if (!path.ends_with(".json") || path.ends_with("-errors.json") || path.starts_with("coder/")) {
+      input.bundle.put(path, text);
+      continue;
+    }
+    auto docs = parse_yaml_documents(text, path);
+    REQUIRE_MESSAGE(docs.has_value(), (docs ? "" : docs.error().message));
+    Json list{{"apiVersion", "v1"}, {"kind", "List"}, {"items", Json::array()}};
+    for (Json& d : *docs) {
+      if (d.is_array()) {
+        for (Json& item : d) {
+          list["items"].push_back(std::move(item));
+        }
+      } else if (d.contains("items")) {
+        for (Json& item : d["items"]) {
+          list["items"].push_back(std::move(item));
+        }
+      } else {
+        list["items"].push_back(std::move(d));
+      }
+    }
+    input.bundle.put(path, to_pretty_json(list));
+  }
+  input.bundle.put("coder-cva/manifest.json", R"({"format_version": 1})");
+  input.origins = {"<test>"};
+  auto snapshot = Snapshot::build(std::move(input));
+  REQUIRE_MESSAGE(snapshot.has_value(), (snapshot ? "" : snapshot.error().message));
+  return std::move(*snapshot);
+}
+
+Snapshot snapshot_from_manifests(const std::string& yaml)
+{
+  auto objects = parse_manifest_text(yaml, "<test>");
+  REQUIRE_MESSAGE(objects.has_value(), (objects ? "" : objects.error().message));
+  auto bundle = manifests_to_bundle(*objects, {});
+  REQUIRE_MESSAGE(bundle.has_value(), (bundle ? "" : bundle.error().message));
+  LoadedInput input;
+  input.bundle = std::move(*bundle);
+  input.format = InputFormat::manifests;
+  input.origins = {"<test>"};
+  auto snapshot = Snapshot::build(std::move(input));
+  REQUIRE_MESSAGE(snapshot.has_value(), (snapshot ? "" : snapshot.error().message));
+  return std::move(*snapshot);
+}
+
+CheckResult run_check(const Snapshot& snapshot, std::string_view id, const AnalysisOptions& options)
+{
+  RunOptions run;
+  run.only = {std::string(id)};
+  run.analysis = options;
+  auto report = run_checks(snapshot, run);
+  REQUIRE_MESSAGE(report.has_value(), (report ? "" : report.error().message));
+  REQUIRE(report->checks.size() == 1);
+  return report->checks[0];
+}
+
+} // namespace cva::test

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <core/bundle/bundle.hpp>
+#include <core/check/runner.hpp>
+#include <core/model/snapshot.hpp>
+#include <core/util/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+// Shared test support: temporary directories, running the built binary, building snapshots from
+// inline fixtures.
+namespace cva::test {
+
+// A fresh empty directory under the build tree, removed when the object dies unless the test
+// failed (then kept for inspection).
+class TempDir
+{
+public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return m_path; }
+  std::filesystem::path operator/(std::string_view name) const { return m_path / name; }
+
+private:
+  std::filesystem::path m_path;
+};
+
+struct CommandResult
+{
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `argv` (argv[0] is looked up on PATH unless it has a '/'), with `stdin_text` on standard
+// input and extra environment `env` ("NAME=value"), capturing stdout and stderr.
+CommandResult run_command(const std::vector<std::string>& argv, const std::string& stdin_text = {},
+                          const std::vector<std::string>& env = {});
+
+// Runs the built kubectl-coder_cva with `args`.
+CommandResult run_cli(const std::vector<std::string>& args, const std::string& stdin_text = {},
+                      const std::vector<std::string>& env = {});
+
+// The source tree, the build tree, and a built sample archive (`incident`, `compliant`).
+std::filesystem::path source_dir();
+std::filesystem::path binary_dir();
+std::filesystem::path sample_archive(std::string_view name);
+
+std::string read_text(const std::filesystem::path& path);
+void write_text(const std::filesystem::path& path, std::string_view text);
+
+// Builds a snapshot from YAML manifests of a cluster: `files` maps bundle paths (such as
+// `cluster-resources/pods/coder.json`) to YAML or JSON text of a List or a sequence of
+// objects, which is converted to our layout. Paths ending in `.txt`/`.log` are kept verbatim.
+Snapshot snapshot_from(const std::map<std::string, std::string>& files);
+
+// Builds a snapshot from plain manifests (as `analyze -` would).
+Snapshot snapshot_from_manifests(const std::string& yaml);
+
+// Runs the check `id` alone on `snapshot`.
+CheckResult run_check(const Snapshot& snapshot, std::string_view id, const AnalysisOptions& options = {});
+
+} // namespace cva::test
