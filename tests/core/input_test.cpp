@@ -222,6 +222,18 @@ spec:
     CHECK(two.error().message.find("only one cluster input") != std::string::npos);
   }
 
+  TEST_CASE("inputs found by fuzzing: a lone comma, a huge number")
+  {
+    test::TempDir dir;
+    test::write_text(dir / "comma.yaml", ",");
+    auto comma = load_inputs({(dir / "comma.yaml").string()});
+    REQUIRE_FALSE(comma.has_value()); // and it returns: yaml-cpp's LoadAll never did
+    test::write_text(dir / "huge.json", R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"n":66666E666666})");
+    auto huge = load_inputs({(dir / "huge.json").string()});
+    REQUIRE_FALSE(huge.has_value());
+    CHECK(huge.error().message.find("invalid JSON") != std::string::npos);
+  }
+
   TEST_CASE("a directory with a symlink out of it is refused")
   {
     test::TempDir dir;
