@@ -43,11 +43,15 @@ bool has_bundle_marker(const Bundle& bundle)
          !bundle.list("cluster-info/").empty();
 }
 
+} // namespace
+
 bool looks_like_coder_support(const Bundle& bundle)
 {
   return !bundle.list("deployment/").empty() || bundle.contains("agent/agent.json") ||
          bundle.contains("network/netcheck.json") || bundle.contains("workspace/workspace.json");
 }
+
+namespace {
 
 bool looks_like_cluster_info_dump(const Bundle& bundle)
 {

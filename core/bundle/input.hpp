@@ -50,6 +50,10 @@ Result<LoadedInput> load_inputs(const std::vector<std::string>& args, const Read
 // followed (one leading outside the directory is an error), and the limits apply.
 Result<Bundle> read_directory(const std::string& dir, const ReadLimits& limits = {});
 
+// True when `bundle` holds the files of a `coder support bundle` zip (deployment/, agent/,
+// network/ or workspace/ files at its root).
+bool looks_like_coder_support(const Bundle& bundle);
+
 // If every path of `bundle` sits under one top directory and the root holds no bundle marker,
 // moves them up one level and returns the directory's name; otherwise returns an empty string.
 std::string strip_single_top_dir(Bundle& bundle);
