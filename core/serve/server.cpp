@@ -20,6 +20,17 @@ class Listener : public httplib::Server
 {
 public:
   void widen_backlog() { ::listen(svr_sock_, SOMAXCONN); }
+
+  // stop() does nothing until the accept loop runs; shutting the listening socket down as well
+  // makes a loop that starts later end at once, so a stop between bind and run is not lost.
+  void halt()
+  {
+    stop();
+    const socket_t sock = svr_sock_;
+    if (sock != INVALID_SOCKET) {
+      ::shutdown(sock, SHUT_RDWR);
+    }
+  }
 };
 
 constexpr std::size_t k_threads = 64;
@@ -125,6 +136,10 @@ HttpServer::HttpServer(const ApiServer& api, HttpOptions options)
   std::signal(SIGPIPE, SIG_IGN);
   Impl& impl = *m_impl;
   impl.server.new_task_queue = [] { return new httplib::ThreadPool(k_threads); };
+  // Headers and body go out in separate writes; without TCP_NODELAY each response can wait for
+  // the client's delayed ACK (40 ms), which paging with small limits turns into seconds.
+  impl.server.set_tcp_nodelay(true);
+  impl.server.set_keep_alive_max_count(1000);
   impl.server.set_pre_routing_handler([&impl](const httplib::Request& req, httplib::Response& res) {
     if (req.method == "GET" || req.method == "HEAD") {
       impl.handle(req, res);
@@ -176,7 +191,7 @@ Result<void> HttpServer::run()
 
 void HttpServer::stop()
 {
-  m_impl->server.stop();
+  m_impl->server.halt();
 }
 
 std::string HttpServer::url() const

@@ -368,4 +368,14 @@ TEST_SUITE("serve/http")
     CHECK(warning.starts_with("299 - \"events in namespace kube-system were not collected: events is forbidden: User \\\"dev\\\""));
     CHECK(server.log()[0].starts_with("POST /api/v1/namespaces/coder/pods 405 "));
   }
+
+  TEST_CASE("a stop that comes between bind and run is not lost")
+  {
+    const Snapshot snapshot = fixture();
+    const ApiServer api(snapshot);
+    HttpServer http(api, HttpOptions{});
+    REQUIRE(http.bind().has_value());
+    http.stop();
+    CHECK(http.run().has_value()); // returns instead of serving forever
+  }
 }
