@@ -1,6 +1,5 @@
 #include <cmd/cli.hpp>
 #include <core/bundle/archive.hpp>
-#include <core/bundle/input.hpp>
 #include <core/model/snapshot.hpp>
 #include <core/serve/api.hpp>
 #include <core/serve/server.hpp>
@@ -129,19 +128,10 @@ int run_serve(const ServeOptions& opt)
     }
   }
 
-  ManifestOptions manifest_options;
-  manifest_options.default_namespace = opt.namespace_;
-  auto input = load_inputs(opt.inputs, {}, manifest_options);
-  if (!input) {
-    throw Fatal(input.error().message);
-  }
-  const std::string name = context_name(input->top_dir, opt.inputs.front());
-  const std::string format(to_string(input->format));
-  auto snapshot = Snapshot::build(std::move(*input));
-  if (!snapshot) {
-    throw Fatal(snapshot.error().message);
-  }
-  const serve::ApiServer api(*snapshot);
+  std::string top_dir;
+  const Snapshot snapshot = load_snapshot(opt.inputs, opt.namespace_, &top_dir);
+  const std::string name = context_name(top_dir, opt.inputs.front());
+  const serve::ApiServer api(snapshot);
 
   // SIGINT and SIGTERM go to one waiting thread, which stops the server; block them before any
   // other thread exists so none of them receives the signal instead.
@@ -184,7 +174,8 @@ int run_serve(const ServeOptions& opt)
 
   std::cout << "export KUBECONFIG=" << shell_quote(kubeconfig.string()) << std::endl;
   std::cerr << fmt::format(
-    "serving {} ({}) read-only at {}; {}; stop with Ctrl-C\n", fmt::join(opt.inputs, " "), format, http.url(),
+    "serving {} ({}) read-only at {}; {}; stop with Ctrl-C\n", fmt::join(opt.inputs, " "), to_string(snapshot.format),
+    http.url(),
     api.collection_time_known()
       ? fmt::format("collected {}: AGE columns are relative to that time, not now",
                     format_rfc3339(api.reference_time()))

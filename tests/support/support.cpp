@@ -74,6 +74,43 @@ void write_text(const fs::path& path, std::string_view text)
   out << text;
 }
 
+namespace {
+
+// The process environment with `overrides` ("NAME=value") replacing or adding variables.
+std::vector<std::string> merged_environment(const std::vector<std::string>& overrides)
+{
+  std::vector<std::string> envs;
+  for (char** e = environ; *e != nullptr; ++e) {
+    envs.emplace_back(*e);
+  }
+  for (const std::string& e : overrides) {
+    const std::string name = e.substr(0, e.find('='));
+    std::erase_if(envs, [&](const std::string& x) { return x.starts_with(name + "="); });
+    envs.push_back(e);
+  }
+  return envs;
+}
+
+// In a forked child: executes `argv` (looked up on PATH) with environment `envs`, or exits 127.
+[[noreturn]] void exec_child(const std::vector<std::string>& argv, const std::vector<std::string>& envs)
+{
+  std::vector<char*> args;
+  for (const std::string& a : argv) {
+    args.push_back(const_cast<char*>(a.c_str()));
+  }
+  args.push_back(nullptr);
+  std::vector<char*> envp;
+  for (const std::string& e : envs) {
+    envp.push_back(const_cast<char*>(e.c_str()));
+  }
+  envp.push_back(nullptr);
+  ::execvpe(args[0], args.data(), envp.data());
+  std::fprintf(stderr, "exec %s: %s\n", args[0], std::strerror(errno));
+  ::_exit(127);
+}
+
+} // namespace
+
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& stdin_text,
                           const std::vector<std::string>& env)
 {
@@ -83,15 +120,7 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
   if (::pipe(in_pipe) != 0 || ::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) {
     throw std::runtime_error("pipe failed");
   }
-  std::vector<std::string> envs;
-  for (char** e = environ; *e != nullptr; ++e) {
-    envs.emplace_back(*e);
-  }
-  for (const std::string& e : env) {
-    const std::string name = e.substr(0, e.find('='));
-    std::erase_if(envs, [&](const std::string& x) { return x.starts_with(name + "="); });
-    envs.push_back(e);
-  }
+  const std::vector<std::string> envs = merged_environment(env);
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(in_pipe[0], 0);
@@ -100,19 +129,7 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
     for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) {
       ::close(fd);
     }
-    std::vector<char*> args;
-    for (const std::string& a : argv) {
-      args.push_back(const_cast<char*>(a.c_str()));
-    }
-    args.push_back(nullptr);
-    std::vector<char*> envp;
-    for (const std::string& e : envs) {
-      envp.push_back(const_cast<char*>(e.c_str()));
-    }
-    envp.push_back(nullptr);
-    ::execvpe(args[0], args.data(), envp.data());
-    std::fprintf(stderr, "exec %s: %s\n", args[0], std::strerror(errno));
-    ::_exit(127);
+    exec_child(argv, envs);
   }
   ::close(in_pipe[0]);
   ::close(out_pipe[1]);
@@ -200,15 +217,7 @@ ServeProcess::ServeProcess(const std::vector<std::string>& args, const std::vect
     argv.push_back((m_dir / "kubeconfig").string());
   }
   const std::string err_path = (m_dir / "stderr").string();
-  std::vector<std::string> envs;
-  for (char** e = environ; *e != nullptr; ++e) {
-    envs.emplace_back(*e);
-  }
-  for (const std::string& e : env) {
-    const std::string name = e.substr(0, e.find('='));
-    std::erase_if(envs, [&](const std::string& x) { return x.starts_with(name + "="); });
-    envs.push_back(e);
-  }
+  const std::vector<std::string> envs = merged_environment(env);
   const pid_t pid = ::fork();
   if (pid == 0) {
     const int err_fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -216,18 +225,7 @@ ServeProcess::ServeProcess(const std::vector<std::string>& args, const std::vect
     ::dup2(err_fd, 2);
     ::close(out_pipe[0]);
     ::close(out_pipe[1]);
-    std::vector<char*> cargs;
-    for (const std::string& a : argv) {
-      cargs.push_back(const_cast<char*>(a.c_str()));
-    }
-    cargs.push_back(nullptr);
-    std::vector<char*> cenv;
-    for (const std::string& e : envs) {
-      cenv.push_back(const_cast<char*>(e.c_str()));
-    }
-    cenv.push_back(nullptr);
-    ::execve(cargs[0], cargs.data(), cenv.data());
-    ::_exit(127);
+    exec_child(argv, envs);
   }
   ::close(out_pipe[1]);
   m_pid = pid;
