@@ -194,7 +194,6 @@ ApiServer::ApiServer(const Snapshot& snapshot) : m_snapshot(snapshot)
     }
     Served served;
     served.type = data.type;
-    served.data = &data;
     served.coverage = &data.coverage;
     if (!data.type.is_custom()) {
       served.coverage = &snapshot.coverage(data.type.group.empty() ? data.type.plural : data.type.qualified_name());
@@ -216,19 +215,46 @@ ApiServer::ApiServer(const Snapshot& snapshot) : m_snapshot(snapshot)
     m_types.push_back(served.type);
     m_served.push_back(std::move(served));
   }
-  // Printer columns of custom resources come from their CRDs.
+  // CRDs give custom resources their printer columns, and kinds whose CRD the bundle holds but
+  // none of whose objects it does are still served (empty, with the "not collected" warning), as
+  // the customer's API server would have listed them.
+  static const Coverage k_not_collected{};
   for (const StoredObject& crd : snapshot.store().get("customresourcedefinitions", "apiextensions.k8s.io").objects) {
     const Json& spec = json_at(*crd.object, "spec");
-    const std::string plural = json_string(json_at(spec, "names"), "plural");
+    const Json& names = json_at(spec, "names");
+    const std::string plural = json_string(names, "plural");
     const std::string group = json_string(spec, "group");
-    for (Served& served : m_served) {
-      if (!served.type.is_custom() || served.type.plural != plural || served.type.group != group) {
+    if (plural.empty() || group.empty()) {
+      continue;
+    }
+    auto it = std::find_if(m_served.begin(), m_served.end(), [&](const Served& s) {
+      return s.type.is_custom() && s.type.plural == plural && s.type.group == group;
+    });
+    if (it == m_served.end()) {
+      Served served;
+      served.type = ResourceType{json_string(names, "kind"), plural, group, "", json_string(spec, "scope") != "Cluster",
+                                 "custom-resources/" + plural + "." + group, {}};
+      for (const Json& v : json_array(spec, "versions")) {
+        if (served.type.version.empty() || json_bool(v, "storage")) {
+          served.type.version = json_string(v, "name");
+        }
+      }
+      for (const Json& short_name : json_array(names, "shortNames")) {
+        if (short_name.is_string()) {
+          served.type.short_names.push_back(short_name.get<std::string>());
+        }
+      }
+      if (served.type.kind.empty() || served.type.version.empty()) {
         continue;
       }
-      for (const Json& v : json_array(spec, "versions")) {
-        if (json_string(v, "name") == served.type.version && json_at(v, "additionalPrinterColumns").is_array()) {
-          served.printer_columns = &json_at(v, "additionalPrinterColumns");
-        }
+      served.coverage = &k_not_collected;
+      m_types.push_back(served.type);
+      m_served.push_back(std::move(served));
+      it = std::prev(m_served.end());
+    }
+    for (const Json& v : json_array(spec, "versions")) {
+      if (json_string(v, "name") == it->type.version && json_at(v, "additionalPrinterColumns").is_array()) {
+        it->printer_columns = &json_at(v, "additionalPrinterColumns");
       }
     }
   }

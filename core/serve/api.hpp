@@ -77,7 +77,6 @@ private:
   struct Served
   {
     ResourceType type;
-    const ResourceData* data = nullptr;
     const Coverage* coverage = nullptr; // the snapshot's, which knows synthesized pods
     std::vector<ListEntry> entries;     // sorted by `<namespace>/<name>`
     const Json* printer_columns = nullptr;

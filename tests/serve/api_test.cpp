@@ -44,6 +44,9 @@ Snapshot fixture()
      R"({"kube-system": "events is forbidden: User \"dev\" cannot list resource \"events\" in API group \"\" in the namespace \"kube-system\""})"},
     {"cluster-resources/csidrivers-errors.json",
      R"(["csidrivers.storage.k8s.io is forbidden: User \"dev\" cannot list resource \"csidrivers\" in API group \"storage.k8s.io\" at the cluster scope"])"},
+    {"cluster-resources/custom-resource-definitions.json",
+     "- {metadata: {name: certificates.cert-manager.io}, spec: {group: cert-manager.io, scope: Namespaced, "
+     "names: {plural: certificates, kind: Certificate, shortNames: [cert]}, versions: [{name: v1, storage: true}]}}"},
     {"cluster-resources/pods/logs/coder/coder-0/coder.log", k_log},
     {"cluster-resources/pods/logs/coder/coder-0/coder-previous.log", "crashed\n"},
   });
@@ -194,6 +197,14 @@ TEST_SUITE("serve/api")
     CHECK(item_names(body(all_events)) == std::vector<std::string>{"e1"});
     REQUIRE(all_events.warnings.size() == 1);
     CHECK(all_events.warnings[0].find("namespace kube-system") != std::string::npos);
+
+    // A CRD without objects in the bundle: the kind exists, its objects were not collected.
+    const ApiResponse certs = api.handle(get("/apis/cert-manager.io/v1/namespaces/coder/certificates"));
+    CHECK(certs.status == 200);
+    CHECK(body(certs)["kind"] == "CertificateList");
+    REQUIRE(certs.warnings.size() == 1);
+    CHECK(certs.warnings[0].starts_with("certificates.cert-manager.io were not collected"));
+    CHECK(body(api.handle(get("/apis/cert-manager.io/v1")))["resources"][0]["shortNames"] == Json::array({"cert"}));
 
     const ApiResponse secrets = api.handle(get("/api/v1/secrets"));
     CHECK(secrets.status == 200);
