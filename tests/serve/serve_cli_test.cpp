@@ -236,7 +236,7 @@ TEST_SUITE("serve/cli incident")
     CHECK(line_with(node.out, "ScaleDown").find("marked the node as toBeDeleted/unschedulable") != std::string::npos);
   }
 
-  TEST_CASE("cli: serve: logs with and without -c, --previous, --tail, and a log never collected")
+  TEST_CASE("cli: serve: logs with and without -c, --previous, --tail, --timestamps, --limit-bytes")
   {
     const auto plain = kubectl({"logs", "-n", "coder", k_coderd});
     REQUIRE_MESSAGE(plain.exit_code == 0, plain.err);
@@ -248,6 +248,9 @@ TEST_SUITE("serve/cli incident")
     const auto tail = kubectl({"logs", "-n", "coder", k_coderd, "--tail=2"});
     CHECK(count_lines(tail.out) == 2);
     CHECK(tail.out.find("access URL unreachable") != std::string::npos);
+    // The kubelet's order: the last line, stamped with its own time, then cut to 30 bytes.
+    const auto stamped = kubectl({"logs", "-n", "coder", k_coderd, "--tail=1", "--timestamps", "--limit-bytes=30"});
+    CHECK(stamped.out == "2026-11-20T09:10:02.004000000Z");
     const auto missing = kubectl({"logs", "-n", "coder", "coder-provisioner-58d4b9c7f6-r7mzp"});
     CHECK(missing.exit_code != 0);
     CHECK(missing.err.find("is not in the bundle") != std::string::npos);
