@@ -23,6 +23,7 @@ struct Invocation
 // options; the callback runs it and stores its exit code in `inv`.
 void setup_analyze(CLI::App& app, Invocation& inv);
 void setup_checks(CLI::App& app, Invocation& inv);
+void setup_collect(CLI::App& app, Invocation& inv);
 void setup_serve(CLI::App& app, Invocation& inv);
 void setup_version(CLI::App& app, Invocation& inv);
 

@@ -232,6 +232,12 @@ void Redactor::walk(Json& node, bool in_secret_object)
       }
       continue;
     }
+    // Any other member whose name says it holds a secret: `client_secret`, `password`, `token`.
+    // `key` itself is always a reference in Kubernetes (secretKeyRef.key, tolerations, selectors).
+    if (child.is_string() && key != "key" && is_secret_name(key)) {
+      redact_value(child, "secret-key-name");
+      continue;
+    }
     walk(child, false);
   }
 }

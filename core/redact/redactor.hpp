@@ -25,7 +25,8 @@ namespace cva {
 //   elsewhere) whose name looks secret: a segment PASSWORD, PASSWD, SECRET, TOKEN, KEY, KEYS,
 //   CREDENTIAL(S), PSK, PRIVATE or APIKEY, or a connection URL/DSN name such as
 //   CODER_PG_CONNECTION_URL; names ending in _FILE, _PATH or _DIR hold paths and are kept.
-// - secret-key-name: values of ConfigMap data keys and annotations whose key looks secret.
+// - secret-key-name: string values of JSON members (ConfigMap data keys, annotations, any
+//   object field) whose name looks secret, except the reference field `key`.
 // - secret-data: any `data`/`stringData` value of a Secret object.
 // - url-credentials: `user:password@` in URLs (postgres://, https://, ...).
 // - bearer-token (`Bearer x`, `Authorization: Token|Basic x`), jwt, pem-private-key, aws-access-key, github-token, gitlab-token,

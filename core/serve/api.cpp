@@ -2,6 +2,7 @@
 
 #include <core/bundle/paths.hpp>
 #include <core/serve/discovery.hpp>
+#include <core/serve/coder_proxy.hpp>
 #include <core/serve/logs.hpp>
 #include <core/serve/tables.hpp>
 #include <core/util/time.hpp>
@@ -316,6 +317,9 @@ ApiResponse ApiServer::route(const ApiRequest& request) const
   }
   if (seg.size() == 1 && seg[0] == "version") {
     return serve_version();
+  }
+  if (auto proxied = serve_coder_proxy(m_snapshot, request)) {
+    return *proxied;
   }
   if (seg.size() == 1 && (seg[0] == "api" || seg[0] == "apis")) {
     for (const char* version : {"v2", "v2beta1"}) {

@@ -25,6 +25,7 @@ struct ApiRequest
   std::string path;
   std::multimap<std::string, std::string> params;
   std::string accept;
+  std::string coder_session_token; // the Coder-Session-Token header, for proxied Coder endpoints
 
   // The first value of query parameter `key`, or "".
   std::string param(std::string_view key) const;

@@ -69,6 +69,7 @@ void HttpServer::Impl::handle(const httplib::Request& req, httplib::Response& re
     request.path = req.path;
     request.params.insert(req.params.begin(), req.params.end());
     request.accept = req.get_header_value("Accept");
+    request.coder_session_token = req.get_header_value("Coder-Session-Token");
     out = api.handle(request);
   }
 

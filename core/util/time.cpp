@@ -95,3 +95,50 @@ std::int64_t unix_now()
 }
 
 } // namespace cva
+
+namespace cva {
+
+std::optional<std::int64_t> parse_duration_ms(std::string_view text)
+{
+  if (text.empty()) {
+    return std::nullopt;
+  }
+  if (text.find_first_not_of("0123456789") == std::string_view::npos) {
+    if (text.size() > 12) {
+      return std::nullopt;
+    }
+    return std::stoll(std::string(text)) * 1000;
+  }
+  std::int64_t total = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      ++i;
+    }
+    if (start == i || i - start > 12) {
+      return std::nullopt;
+    }
+    const std::int64_t n = std::stoll(std::string(text.substr(start, i - start)));
+    std::int64_t unit = 0;
+    if (text.substr(i).starts_with("ms")) {
+      unit = 1;
+      i += 2;
+    } else if (i < text.size() && text[i] == 's') {
+      unit = 1000;
+      ++i;
+    } else if (i < text.size() && text[i] == 'm') {
+      unit = 60'000;
+      ++i;
+    } else if (i < text.size() && text[i] == 'h') {
+      unit = 3'600'000;
+      ++i;
+    } else {
+      return std::nullopt;
+    }
+    total += n * unit;
+  }
+  return total;
+}
+
+} // namespace cva

@@ -19,3 +19,11 @@ std::string format_rfc3339(std::int64_t seconds);
 std::int64_t unix_now();
 
 } // namespace cva
+
+namespace cva {
+
+// Parses a duration as kubectl takes them: `30s`, `5m`, `1h30m`, `2h`, `500ms`, or a plain number
+// of seconds. nullopt when `text` is not a duration or is negative.
+std::optional<std::int64_t> parse_duration_ms(std::string_view text);
+
+} // namespace cva

@@ -89,6 +89,20 @@ TEST_SUITE("core/redactor")
     CHECK(r.counts().at("pem-private-key") == 1);
   }
 
+  TEST_CASE("secret-looking members of any JSON document; references stay")
+  {
+    Redactor r = make();
+    Json doc = Json::parse(R"({"oidc":{"client_secret":"canary-k1","client_id":"coder"},"tls":{"secretName":"coder-tls"},
+      "env":[{"name":"X","valueFrom":{"secretKeyRef":{"name":"coder-db-url","key":"url"}}}],
+      "tolerations":[{"key":"dedicated","value":"coder"}],"password":"canary-k2"})");
+    r.redact_json(doc);
+    CHECK(doc.dump().find("canary-k") == std::string::npos);
+    CHECK(doc["tls"]["secretName"] == "coder-tls");
+    CHECK(doc["env"][0]["valueFrom"]["secretKeyRef"]["key"] == "url");
+    CHECK(doc["tolerations"][0]["key"] == "dedicated");
+    CHECK(doc["oidc"]["client_id"] == "coder");
+  }
+
   TEST_CASE("last-applied-configuration is redacted as the object it holds")
   {
     Redactor r = make();
