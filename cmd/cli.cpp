@@ -55,6 +55,7 @@ int cli_main(int argc, char** argv)
   app.footer(fmt::format("Run `{} <command> --help` for a command's options and examples.", inv.program));
   setup_analyze(app, inv);
   setup_checks(app, inv);
+  setup_netpol(app, inv);
   setup_version(app, inv);
 
   try {

@@ -21,6 +21,7 @@ struct Invocation
 // options; the callback runs it and stores its exit code in `inv`.
 void setup_analyze(CLI::App& app, Invocation& inv);
 void setup_checks(CLI::App& app, Invocation& inv);
+void setup_netpol(CLI::App& app, Invocation& inv);
 void setup_version(CLI::App& app, Invocation& inv);
 
 // True when `stream` (1 or 2) is a terminal and NO_COLOR is unset or empty.
