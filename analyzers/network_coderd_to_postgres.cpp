@@ -53,7 +53,7 @@ std::optional<Destination> in_cluster_postgres(const NetworkView& view)
         Destination d;
         d.target = view.service_target(s);
         d.port = PortQuery{Protocol::tcp, static_cast<std::uint32_t>(sp.port)};
-        d.text = fmt::format("the in-cluster PostgreSQL ({})", d.target.description);
+        d.text = fmt::format("the in-cluster PostgreSQL, {}", d.target.description);
         return d;
       }
     }

@@ -1,5 +1,4 @@
 #include <cmd/cli.hpp>
-#include <core/bundle/input.hpp>
 #include <core/check/runner.hpp>
 #include <core/model/snapshot.hpp>
 #include <core/report/render.hpp>
@@ -25,20 +24,11 @@ struct AnalyzeOptions
 int run_analyze(const AnalyzeOptions& opt)
 {
   const auto fail_on = parse_fail_on(opt.fail_on);
-  ManifestOptions manifest_options;
-  manifest_options.default_namespace = opt.namespace_;
-  auto input = load_inputs(opt.inputs, {}, manifest_options);
-  if (!input) {
-    throw Fatal(input.error().message);
-  }
-  auto snapshot = Snapshot::build(std::move(*input));
-  if (!snapshot) {
-    throw Fatal(snapshot.error().message);
-  }
+  const Snapshot snapshot = load_snapshot(opt.inputs, opt.namespace_);
   RunOptions run;
   run.only = split_ids(opt.only);
   run.skip = split_ids(opt.skip);
-  auto report = run_checks(*snapshot, run);
+  auto report = run_checks(snapshot, run);
   if (!report) {
     throw Fatal(report.error().message, k_exit_usage);
   }

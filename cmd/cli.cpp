@@ -1,5 +1,6 @@
 #include "cli.hpp"
 
+#include <core/bundle/input.hpp>
 #include <core/util/error.hpp>
 #include <core/version.hpp>
 
@@ -38,6 +39,21 @@ std::vector<std::string> split_ids(const std::vector<std::string>& values)
     }
   }
   return out;
+}
+
+Snapshot load_snapshot(const std::vector<std::string>& inputs, const std::string& default_namespace)
+{
+  ManifestOptions manifest_options;
+  manifest_options.default_namespace = default_namespace;
+  auto input = load_inputs(inputs, {}, manifest_options);
+  if (!input) {
+    throw Fatal(input.error().message);
+  }
+  auto snapshot = Snapshot::build(std::move(*input));
+  if (!snapshot) {
+    throw Fatal(snapshot.error().message);
+  }
+  return std::move(*snapshot);
 }
 
 int cli_main(int argc, char** argv)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <core/model/snapshot.hpp>
+
 #include <CLI/CLI.hpp>
 
 #include <string>
@@ -26,6 +28,10 @@ void setup_version(CLI::App& app, Invocation& inv);
 
 // True when `stream` (1 or 2) is a terminal and NO_COLOR is unset or empty.
 bool use_color(int fd);
+
+// Reads INPUT arguments (see load_inputs) into a snapshot, giving manifests that name no namespace
+// `default_namespace`; throws Fatal (exit 1) with the reader's one-line error.
+Snapshot load_snapshot(const std::vector<std::string>& inputs, const std::string& default_namespace);
 
 // Splits comma-separated values of repeatable options (`--only a,b --only c`).
 std::vector<std::string> split_ids(const std::vector<std::string>& values);

@@ -1,5 +1,4 @@
 #include <cmd/cli.hpp>
-#include <core/bundle/input.hpp>
 #include <core/model/snapshot.hpp>
 #include <core/netpol/engine.hpp>
 #include <core/netpol/matrix.hpp>
@@ -45,19 +44,10 @@ int run_netpol(const NetpolOptions& opt)
     }
     port = *parsed;
   }
-  ManifestOptions manifest_options;
-  manifest_options.default_namespace = opt.namespace_;
-  auto input = load_inputs(opt.inputs, {}, manifest_options);
-  if (!input) {
-    throw Fatal(input.error().message);
-  }
-  auto snapshot = Snapshot::build(std::move(*input));
-  if (!snapshot) {
-    throw Fatal(snapshot.error().message);
-  }
-  const netpol::Engine engine(*snapshot);
+  const Snapshot snapshot = load_snapshot(opt.inputs, opt.namespace_);
+  const netpol::Engine engine(snapshot);
   // What the answer rests on goes to stderr, so stdout stays one clean document.
-  if (const Coverage& c = snapshot->coverage("networkpolicies"); !c.usable()) {
+  if (const Coverage& c = snapshot.coverage("networkpolicies"); !c.usable()) {
     std::cerr << fmt::format("warning: NetworkPolicies are {} in the input ({}): every connection looks allowed\n",
                              to_string(c.state), c.message.empty() ? "no NetworkPolicy object" : c.message);
   }
