@@ -129,7 +129,8 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
                                              service->meta.namespace_, in_cluster.front(), coderd.description),
                                  {ref(*service)}));
     } else {
-      const auto route = std::find_if(routes.begin(), routes.end(), [](const Route& r) { return !cloud_class(r.ingress_class); });
+      const auto route =
+        std::find_if(routes.begin(), routes.end(), [](const Route& r) { return !cloud_class(r.ingress_class); });
       const PortQuery port = route->port.value_or(http);
       auto more = path_findings(view, PathSpec{"ingress controller pod", &controllers, &coderd,
                                                fmt::format("coderd ({}, behind Ingress {})", coderd.description, route->name),
@@ -140,7 +141,8 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
   if (outside) {
     auto more = inbound_findings(view, AddressSet::of(*parse_cidr("0.0.0.0/0")),
                                  fmt::format("Clients and load balancers outside the cluster ({} is {})",
-                                             coderd.description, routes.empty() ? service->type : "behind a cloud load balancer"),
+                                             coderd.description,
+                                             routes.empty() ? service->type : "behind a cloud load balancer"),
                                  coderd, to_text, Requirement{http, Outcome::fail});
     findings.insert(findings.end(), more.begin(), more.end());
   }

@@ -246,12 +246,9 @@ ExtendedPolicies find_extended_policies(const Snapshot& snapshot, const Enforcem
     const bool crd_absent = crds.coverage.usable() && !installed.contains(crd);
     const bool runs = engine_runs(enforcement, kind.engine);
     if (runs) {
-      const std::string unseen =
-        fmt::format("{} runs but its {} objects were not in the input", kind.engine == "AdminNetworkPolicy"
-                                                                           ? std::string("an AdminNetworkPolicy implementation")
-                                                                           : std::string(kind.engine),
-                    kind.kind);
-      out.unseen.push_back(unseen);
+      const std::string engine = kind.engine == "AdminNetworkPolicy" ? std::string("an AdminNetworkPolicy implementation")
+                                                                     : std::string(kind.engine);
+      out.unseen.push_back(fmt::format("{} runs but its {} objects were not in the input", engine, kind.kind));
     } else if (!crd_absent && !enforcement.seen) {
       undecided.push_back(crd);
     }

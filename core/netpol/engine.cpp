@@ -337,7 +337,8 @@ AddressVerdict Engine::addresses(const Endpoint& subject, Direction direction) c
   // Grants with the same ports read better as one.
   std::vector<AddressGrant> merged;
   for (AddressGrant& g : out.grants) {
-    const auto same = std::find_if(merged.begin(), merged.end(), [&](const AddressGrant& m) { return m.ports == g.ports; });
+    const auto same =
+      std::find_if(merged.begin(), merged.end(), [&](const AddressGrant& m) { return m.ports == g.ports; });
     if (same == merged.end()) {
       merged.push_back(std::move(g));
       continue;

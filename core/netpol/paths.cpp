@@ -12,33 +12,6 @@ namespace cva::netpol {
 
 namespace {
 
-std::string names_of(const std::vector<const Policy*>& policies)
-{
-  std::vector<std::string> names;
-  for (const Policy* p : policies) {
-    names.push_back(p->describe());
-  }
-  return fmt::format("{}", fmt::join(names, ", "));
-}
-
-void add_unique(std::vector<const Policy*>& into, const std::vector<const Policy*>& from)
-{
-  for (const Policy* p : from) {
-    if (std::find(into.begin(), into.end(), p) == into.end()) {
-      into.push_back(p);
-    }
-  }
-}
-
-void add_unique(std::vector<std::string>& into, const std::vector<std::string>& from)
-{
-  for (const std::string& s : from) {
-    if (std::find(into.begin(), into.end(), s) == into.end()) {
-      into.push_back(s);
-    }
-  }
-}
-
 Outcome worse(Outcome a, Outcome b)
 {
   return static_cast<std::uint8_t>(a) >= static_cast<std::uint8_t>(b) ? a : b;
@@ -148,14 +121,16 @@ std::string subject_text(const std::string& noun, const std::vector<const Source
     return first.pod != nullptr ? fmt::format("{} {}", noun, first.qualified_name())
                                 : fmt::format("{} ({})", noun, first.describe());
   }
-  const auto templates = std::count_if(group.begin(), group.end(), [](const SourceResult* r) { return r->source->pod == nullptr; });
+  const auto templates =
+    std::count_if(group.begin(), group.end(), [](const SourceResult* r) { return r->source->pod == nullptr; });
   std::vector<std::string> names;
   for (std::size_t i = 0; i < group.size() && i < 3; ++i) {
     names.push_back(group[i]->source->name);
   }
   return fmt::format("{} {}s in namespace {} ({}{}{})", group.size(), noun, first.namespace_, fmt::join(names, ", "),
                      group.size() > 3 ? ", ..." : "",
-                     templates > 0 ? fmt::format("; {} of them pod templates of workloads without pods", templates) : "");
+                     templates > 0 ? fmt::format("; {} of them pod templates of workloads without pods", templates)
+                                   : std::string());
 }
 
 // The destination's namespace and identifying labels, for a rule that opens the path.
@@ -195,8 +170,8 @@ std::string smallest_change(const PathSpec& spec, const std::vector<const Source
   std::vector<const StringMap*> labels;
   for (const SourceResult* r : group) {
     ports.unite(r->refused);
-    add_unique(egress, r->egress_denied);
-    add_unique(ingress, r->ingress_denied);
+    append_unique(egress, r->egress_denied);
+    append_unique(ingress, r->ingress_denied);
     labels.push_back(r->source->labels);
   }
   if (ports.empty()) {
@@ -220,7 +195,8 @@ std::string smallest_change(const PathSpec& spec, const std::vector<const Source
   return fmt::format("{}", fmt::join(changes, "; and "));
 }
 
-std::vector<Evidence> policy_evidence(const std::vector<const Policy*>& blocked, const std::vector<const Policy*>& allowed)
+std::vector<Evidence> policy_evidence(const std::vector<const Policy*>& blocked,
+                                      const std::vector<const Policy*>& allowed)
 {
   std::vector<Evidence> out;
   for (const Policy* p : blocked) {
@@ -410,18 +386,18 @@ std::vector<Finding> path_findings(const NetworkView& view, const PathSpec& spec
       r.verdicts.push_back(answer->verdict);
       AddressSet reachable;
       for (const Leg& leg : answer->legs) {
-        add_unique(r.allowed_by, leg.allowed_by);
+        append_unique(r.allowed_by, leg.allowed_by);
         reachable.unite(leg.reachable);
         if (leg.verdict == Verdict::allowed) {
           continue;
         }
-        add_unique(r.egress_denied, leg.egress_denied_by);
-        add_unique(r.ingress_denied, leg.ingress_denied_by);
-        add_unique(r.doubts, leg.doubts);
-        add_unique(r.reasons, leg.reasons);
+        append_unique(r.egress_denied, leg.egress_denied_by);
+        append_unique(r.ingress_denied, leg.ingress_denied_by);
+        append_unique(r.doubts, leg.doubts);
+        append_unique(r.reasons, leg.reasons);
         r.refused.unite(leg.wanted.subtract(leg.allowed));
       }
-      add_unique(r.errors, answer->notes);
+      append_unique(r.errors, answer->notes);
       r.reachable.push_back(spec.to->kind == Target::Kind::addresses ? reachable.to_string() : std::string());
     }
     results.push_back(std::move(r));
@@ -484,7 +460,7 @@ std::vector<Finding> path_findings(const NetworkView& view, const PathSpec& spec
       }
     }
     std::vector<const Policy*> blocking = first.egress_denied;
-    add_unique(blocking, first.ingress_denied);
+    append_unique(blocking, first.ingress_denied);
     for (const Policy* p : blocking) {
       refs.push_back(ref(*p->object));
     }
@@ -499,7 +475,7 @@ std::vector<Finding> path_findings(const NetworkView& view, const PathSpec& spec
     } else if (outcome == Outcome::pass) {
       message = fmt::format("{} can reach {} on {} ({})", subject, spec.to_text, ports_text,
                             first.allowed_by.empty() ? std::string("no NetworkPolicy isolates either side")
-                                                     : "allowed by " + names_of(first.allowed_by));
+                                                     : "allowed by " + describe(first.allowed_by));
       if (!extra.empty()) {
         outcome = Outcome::unknown;
         message += fmt::format(", but this cannot be confirmed: {}", fmt::join(extra, "; "));
@@ -514,11 +490,11 @@ std::vector<Finding> path_findings(const NetworkView& view, const PathSpec& spec
     } else {
       std::vector<std::string> why;
       if (!first.egress_denied.empty()) {
-        why.push_back(fmt::format("their egress is isolated by {} and no rule allows it", names_of(first.egress_denied)));
+        why.push_back(fmt::format("their egress is isolated by {} and no rule allows it", describe(first.egress_denied)));
       }
       if (!first.ingress_denied.empty()) {
         why.push_back(fmt::format("the destination's ingress is isolated by {} and no rule admits them",
-                                  names_of(first.ingress_denied)));
+                                  describe(first.ingress_denied)));
       }
       if (why.empty()) {
         why.insert(why.end(), first.reasons.begin(), first.reasons.end());
@@ -676,8 +652,8 @@ std::vector<Finding> inbound_findings(const NetworkView& view, const AddressSet&
   AddressSet reachable = from;
   PortSet refused;
   for (const Leg& leg : answer->legs) {
-    add_unique(blocking, leg.ingress_denied_by);
-    add_unique(allowing, leg.allowed_by);
+    append_unique(blocking, leg.ingress_denied_by);
+    append_unique(allowing, leg.allowed_by);
     reachable = reachable.intersect(leg.reachable);
     refused.unite(leg.wanted.subtract(leg.allowed));
   }
@@ -695,7 +671,7 @@ std::vector<Finding> inbound_findings(const NetworkView& view, const AddressSet&
       std::string message = fmt::format("{} can connect to {} on {} ({})", from_text, to_text,
                                         requirement.port.to_string(),
                                         allowing.empty() ? std::string("no NetworkPolicy isolates it for ingress")
-                                                         : "allowed by " + names_of(allowing));
+                                                         : "allowed by " + describe(allowing));
       if (!extra.empty()) {
         message += fmt::format(", but this cannot be confirmed: {}", fmt::join(extra, "; "));
       }
@@ -705,7 +681,7 @@ std::vector<Finding> inbound_findings(const NetworkView& view, const AddressSet&
     case Verdict::denied: {
       std::string message = fmt::format("{} cannot connect to {} on {}: its ingress is isolated by {} and no rule "
                                         "admits addresses outside the cluster",
-                                        from_text, to_text, requirement.port.to_string(), names_of(blocking));
+                                        from_text, to_text, requirement.port.to_string(), describe(blocking));
       if (!blocking.empty() && !refused.empty()) {
         const Json rule{{"from", Json::array({address_peer(from)})}, {"ports", ports_json(refused)}};
         message += fmt::format(". Smallest change: add an ingress rule to {}: {}", blocking.front()->describe(),
@@ -720,7 +696,7 @@ std::vector<Finding> inbound_findings(const NetworkView& view, const AddressSet&
     default: {
       std::vector<std::string> notes = answer->notes;
       for (const Leg& leg : answer->legs) {
-        add_unique(notes, leg.doubts);
+        append_unique(notes, leg.doubts);
       }
       return {finding(Outcome::unknown,
                       fmt::format("{} can connect to {} on {} only from {}{}: check that the load balancer's or "

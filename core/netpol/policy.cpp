@@ -170,6 +170,15 @@ std::string Policy::describe() const
   return fmt::format("NetworkPolicy {}/{}", namespace_, name);
 }
 
+std::string describe(const std::vector<const Policy*>& policies)
+{
+  std::vector<std::string> names;
+  for (const Policy* p : policies) {
+    names.push_back(p->describe());
+  }
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
 Result<Policy> parse_policy(const NetworkPolicy& object)
 {
   Policy out;

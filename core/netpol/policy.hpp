@@ -6,6 +6,7 @@
 #include <core/netpol/ports.hpp>
 #include <core/util/result.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -77,6 +78,20 @@ struct Policy
   bool isolates(Direction d) const { return d == Direction::ingress ? ingress : egress; }
   const std::vector<Rule>& rules(Direction d) const { return d == Direction::ingress ? ingress_rules : egress_rules; }
 };
+
+// `NetworkPolicy a/b, NetworkPolicy c/d`.
+std::string describe(const std::vector<const Policy*>& policies);
+
+// Appends the items of `from` that `into` lacks, keeping order.
+template<typename T>
+void append_unique(std::vector<T>& into, const std::vector<T>& from)
+{
+  for (const T& item : from) {
+    if (std::find(into.begin(), into.end(), item) == into.end()) {
+      into.push_back(item);
+    }
+  }
+}
 
 // Parses `object`'s spec (from its raw JSON) with the API's defaults: policyTypes absent means
 // Ingress, plus Egress when egress rules exist; an absent podSelector selects every pod of the

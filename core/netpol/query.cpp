@@ -9,27 +9,9 @@ namespace cva::netpol {
 
 namespace {
 
-std::string policy_list(const std::vector<const Policy*>& policies)
-{
-  std::vector<std::string> names;
-  for (const Policy* p : policies) {
-    names.push_back(p->describe());
-  }
-  return fmt::format("{}", fmt::join(names, ", "));
-}
-
 std::string_view type_name(Direction d)
 {
   return d == Direction::ingress ? "Ingress" : "Egress";
-}
-
-void add_unique(std::vector<const Policy*>& into, const std::vector<const Policy*>& from)
-{
-  for (const Policy* p : from) {
-    if (std::find(into.begin(), into.end(), p) == into.end()) {
-      into.push_back(p);
-    }
-  }
 }
 
 Verdict verdict_of(bool complete, bool nothing, bool doubtful)
@@ -64,15 +46,15 @@ void explain_side(const SideVerdict& side, const std::string& subject, const Por
     }
     leg.reasons.push_back(fmt::format("{}: {} allowed by {} (spec.{}[{}])", prefix, part.to_string(),
                                       g.policy->describe(), to_string(side.direction), g.rule));
-    add_unique(leg.allowed_by, {g.policy});
+    append_unique(leg.allowed_by, {g.policy});
   }
   const PortSet missing = wanted.subtract(side.ports);
   if (!missing.empty()) {
     leg.reasons.push_back(fmt::format("{}: {} denied: isolated for {} by {} and no rule allows it {} {}", prefix,
-                                      missing.to_string(), to_string(side.direction), policy_list(side.policies),
+                                      missing.to_string(), to_string(side.direction), describe(side.policies),
                                       side.direction == Direction::egress ? "to" : "from", other));
-    add_unique(leg.denied_by, side.policies);
-    add_unique(side.direction == Direction::egress ? leg.egress_denied_by : leg.ingress_denied_by, side.policies);
+    append_unique(leg.denied_by, side.policies);
+    append_unique(side.direction == Direction::egress ? leg.egress_denied_by : leg.ingress_denied_by, side.policies);
   }
   for (const std::string& d : side.doubts) {
     if (std::find(leg.doubts.begin(), leg.doubts.end(), d) == leg.doubts.end()) {
@@ -135,8 +117,8 @@ Leg address_leg(const Engine& engine, const Endpoint& pod, Direction direction, 
                                         type_name(direction)));
     } else {
       leg.reasons.push_back(fmt::format("{}: {} {} {} allowed by {}", prefix, part.to_string(), to_from,
-                                        inside.to_string(), policy_list(g.policies)));
-      add_unique(leg.allowed_by, g.policies);
+                                        inside.to_string(), describe(g.policies)));
+      append_unique(leg.allowed_by, g.policies);
     }
   }
   leg.allowed = covered.covers(addresses) ? common : PortSet::none();
@@ -144,9 +126,9 @@ Leg address_leg(const Engine& engine, const Endpoint& pod, Direction direction, 
   if (!refused.empty()) {
     leg.reasons.push_back(fmt::format("{}: {} {} {} denied: isolated for {} by {} and no rule allows it", prefix,
                                       wanted.to_string(), to_from, refused.to_string(), to_string(direction),
-                                      policy_list(v.policies)));
-    add_unique(leg.denied_by, v.policies);
-    add_unique(direction == Direction::egress ? leg.egress_denied_by : leg.ingress_denied_by, v.policies);
+                                      describe(v.policies)));
+    append_unique(leg.denied_by, v.policies);
+    append_unique(direction == Direction::egress ? leg.egress_denied_by : leg.ingress_denied_by, v.policies);
   }
   leg.verdict = verdict_of(leg.reachable.covers(addresses) && !addresses.empty(), !any, false);
   return leg;

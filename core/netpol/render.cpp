@@ -170,7 +170,8 @@ std::string matrix_text(const Engine& engine, const Matrix& matrix, const Matrix
     if (pc.host_network) {
       out += "       hostNetwork: outside NetworkPolicy, reached at the node's address\n";
     }
-    for (const auto& [label, list] : {std::pair{"ingress", &pc.ingress_policies}, std::pair{"egress", &pc.egress_policies}}) {
+    for (const auto& [label, list] :
+         {std::pair{"ingress", &pc.ingress_policies}, std::pair{"egress", &pc.egress_policies}}) {
       if (!list->empty()) {
         std::vector<std::string> names;
         for (const Policy* p : *list) {
