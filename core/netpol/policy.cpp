@@ -135,6 +135,9 @@ Result<std::vector<Rule>> parse_rules(const Json& spec, Direction d)
     Rule rule;
     rule.index = rules.size();
     const std::string where = fmt::format("spec.{}[{}]", key, rule.index);
+    if (!r.is_object()) {
+      return fail(where + " is not an object");
+    }
     const Json& peers = json_at(r, peers_key);
     rule.any_peer = !peers.is_array() || peers.empty();
     for (const Json& p : json_array(r, peers_key)) {

@@ -323,9 +323,13 @@ spec: {ports: [{port: 80}]}
                           policy("a", "bad-mix", "{podSelector: {}, ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/8}, podSelector: {}}]}]}") +
                           policy("a", "bad-end", "{podSelector: {}, ingress: [{ports: [{port: http, endPort: 90}]}]}") +
                           policy("a", "bad-type", "{podSelector: {}, policyTypes: [Sideways]}") +
-                          policy("a", "bad-except", "{podSelector: {}, ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/16, except: [10.1.0.0/24]}}]}]}"));
+                          policy("a", "bad-except", "{podSelector: {}, ingress: [{from: [{ipBlock: {cidr: 10.0.0.0/16, except: [10.1.0.0/24]}}]}]}") +
+                          policy("a", "bad-rule", "{podSelector: {}, ingress: [allow-all]}"));
     CHECK(c.engine->policies().empty());
-    REQUIRE(c.engine->problems().size() == 7);
+    REQUIRE(c.engine->problems().size() == 8);
+    const auto& problems = c.engine->problems();
+    CHECK(std::find(problems.begin(), problems.end(), "NetworkPolicy a/bad-rule: spec.ingress[0] is not an object") !=
+          problems.end());
     CHECK(c.engine->problems()[0].starts_with("NetworkPolicy a/bad-cidr: spec.ingress[0].from: ipBlock: invalid CIDR"));
     CHECK(c.ports("b/client", "a/web").is_all());
   }
