@@ -1,5 +1,4 @@
 #include <cmd/cli.hpp>
-#include <core/bundle/input.hpp>
 #include <core/check/runner.hpp>
 #include <core/model/snapshot.hpp>
 #include <core/report/render.hpp>

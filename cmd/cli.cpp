@@ -77,6 +77,7 @@ int cli_main(int argc, char** argv)
   setup_checks(app, inv);
   setup_collect(app, inv);
   setup_serve(app, inv);
+  setup_netpol(app, inv);
   setup_version(app, inv);
 
   try {

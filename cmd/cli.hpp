@@ -25,6 +25,7 @@ void setup_analyze(CLI::App& app, Invocation& inv);
 void setup_checks(CLI::App& app, Invocation& inv);
 void setup_collect(CLI::App& app, Invocation& inv);
 void setup_serve(CLI::App& app, Invocation& inv);
+void setup_netpol(CLI::App& app, Invocation& inv);
 void setup_version(CLI::App& app, Invocation& inv);
 
 // True when `stream` (1 or 2) is a terminal and NO_COLOR is unset or empty.

@@ -107,6 +107,9 @@ Json make_pod(const Json& workload, const std::string& ns, const std::string& po
   pod["apiVersion"] = "v1";
   pod["kind"] = "Pod";
   Json meta = json_at(tmpl, "metadata").is_object() ? json_at(tmpl, "metadata") : Json::object();
+  if (!json_at(meta, "annotations").is_object()) {
+    meta["annotations"] = Json::object();
+  }
   meta["name"] = pod_name;
   meta["namespace"] = ns;
   const std::string kind = json_string(workload, "kind");
@@ -167,6 +170,16 @@ Result<Bundle> manifests_to_bundle(const std::vector<ManifestObject>& objects,
   for (const ManifestObject& mo : objects) {
     Json obj = mo.object;
     Json& meta = obj["metadata"];
+    for (const char* field : {"labels", "annotations"}) {
+      if (meta.contains(field) && !meta[field].is_object() && !meta[field].is_null()) {
+        return fail(fmt::format("{}: metadata.{} of {} {} is not a map", mo.source, field, json_string(obj, "kind"),
+                                json_string(meta, "name")));
+      }
+    }
+    if (meta.contains("namespace") && !meta["namespace"].is_string() && !meta["namespace"].is_null()) {
+      return fail(fmt::format("{}: metadata.namespace of {} {} is not a string", mo.source, json_string(obj, "kind"),
+                              json_string(meta, "name")));
+    }
     if (!is_cluster_scoped_builtin(obj) && json_string(meta, "namespace").empty()) {
       meta["namespace"] = default_namespace;
     }
