@@ -316,6 +316,46 @@ TEST_SUITE("collect")
     CHECK_FALSE(proxy_running());
   }
 
+  TEST_CASE("cli: collect runs `coder support bundle` and names the archive after the context")
+  {
+    test::TempDir dir;
+    // The coder CLI cannot run here (it needs a Coder deployment): a stand-in on PATH writes a
+    // prepared zip where `coder support bundle --output-file` would.
+    Bundle zip;
+    zip.put("deployment/health.json", R"({"severity":"ok","healthy":true})");
+    zip.put("deployment/buildinfo.json", R"({"version":"v2.18.5"})");
+    test::write_text(dir / "prepared.zip", *write_zip_memory(zip, 1'700'000'000));
+    test::write_text(dir / "bin/coder", fmt::format(R"(#!/bin/sh
+echo "$@" > {0}/coder-args
+while [ $# -gt 0 ]; do
+  if [ "$1" = "--output-file" ]; then cp {0}/prepared.zip "$2"; fi
+  shift
+done
+)",
+                                                    dir.path().string()));
+    fs::permissions(dir / "bin/coder", fs::perms::owner_all);
+    test::ServeProcess server({test::sample_archive("compliant").string()});
+    const std::string path = (dir / "bin").string() + ":" + std::getenv("PATH");
+    const auto r = test::run_command({"sh", "-c", fmt::format("cd {} && exec {} collect --no-analyze --coder-support-bundle my-workspace",
+                                                              dir.path().string(), CVA_CLI)},
+                                     {}, {"KUBECONFIG=" + server.kubeconfig(), "KUBECACHEDIR=" + server.cache_dir(), "PATH=" + path});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(test::read_text(dir / "coder-args").find("support bundle --yes --output-file") != std::string::npos);
+    CHECK(test::read_text(dir / "coder-args").find("my-workspace") != std::string::npos);
+    fs::path archive;
+    for (const auto& e : fs::directory_iterator(dir.path())) {
+      if (e.path().filename().string().starts_with("coder-cva-")) {
+        archive = e.path();
+      }
+    }
+    REQUIRE_FALSE(archive.empty());
+    CHECK(archive.filename().string().ends_with("Z.tar.gz"));
+    CHECK(archive.filename().string().find(server.kubeconfig().empty() ? "" : "coder-cva-") == 0);
+    const Snapshot s = read_snapshot(archive);
+    CHECK(s.bundle().contains("coder/support-bundle/deployment/health.json"));
+    REQUIRE(s.coder_data.find("health") != nullptr);
+  }
+
   TEST_CASE("cli: collect explains what stops it in one line")
   {
     test::TempDir dir;
