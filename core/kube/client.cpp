@@ -108,19 +108,9 @@ Result<std::unique_ptr<KubectlProxy>> KubectlProxy::start(const KubectlFlags& fl
     return fail(fmt::format("cannot start kubectl proxy: {}", std::strerror(errno)));
   }
   if (pid == 0) {
-    ::setpgid(0, 0);
     const int devnull = ::open("/dev/null", O_RDWR);
     const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(devnull, 0);
-    ::dup2(devnull, 1);
-    ::dup2(err >= 0 ? err : devnull, 2);
-    std::vector<char*> args;
-    for (const std::string& a : argv) {
-      args.push_back(const_cast<char*>(a.c_str()));
-    }
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
-    ::_exit(127);
+    exec_child(argv, devnull, devnull, err >= 0 ? err : devnull);
   }
   ::setpgid(pid, pid);
   proxy->m_pid = pid;

@@ -34,6 +34,21 @@ bool program_exists(const std::string& program)
   return false;
 }
 
+void exec_child(const std::vector<std::string>& argv, int in, int out, int err)
+{
+  ::setpgid(0, 0);
+  ::dup2(in, 0);
+  ::dup2(out, 1);
+  ::dup2(err, 2);
+  std::vector<char*> args;
+  for (const std::string& a : argv) {
+    args.push_back(const_cast<char*>(a.c_str()));
+  }
+  args.push_back(nullptr);
+  ::execvp(args[0], args.data());
+  ::_exit(127);
+}
+
 Result<ProcessResult> run_process(const std::vector<std::string>& argv, std::chrono::milliseconds timeout)
 {
   if (argv.empty() || !program_exists(argv[0])) {
@@ -49,18 +64,7 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, std::chr
     return fail(fmt::format("{}: cannot start: {}", argv[0], std::strerror(errno)));
   }
   if (pid == 0) {
-    const int devnull = ::open("/dev/null", O_RDONLY);
-    ::dup2(devnull, 0);
-    ::dup2(out_pipe[1], 1);
-    ::dup2(err_pipe[1], 2);
-    ::setpgid(0, 0);
-    std::vector<char*> args;
-    for (const std::string& a : argv) {
-      args.push_back(const_cast<char*>(a.c_str()));
-    }
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
-    ::_exit(127);
+    exec_child(argv, ::open("/dev/null", O_RDONLY), out_pipe[1], err_pipe[1]);
   }
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);

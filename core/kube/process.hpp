@@ -22,6 +22,11 @@ struct ProcessResult
 // the program).
 Result<ProcessResult> run_process(const std::vector<std::string>& argv, std::chrono::milliseconds timeout);
 
+// In a forked child: makes the child its own process group leader, puts `in`, `out` and `err` on
+// file descriptors 0, 1 and 2, and execs `argv` (looked up on PATH). Never returns; exits 127 when
+// the exec fails.
+[[noreturn]] void exec_child(const std::vector<std::string>& argv, int in, int out, int err);
+
 // True when `program` can be found on PATH (or is a path to an executable).
 bool program_exists(const std::string& program);
 
