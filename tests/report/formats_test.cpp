@@ -1,3 +1,4 @@
+#include <core/bundle/input.hpp>
 #include <core/report/common.hpp>
 #include <core/report/formats.hpp>
 #include <tests/support/support.hpp>
@@ -270,6 +271,35 @@ TEST_SUITE("report/troubleshoot")
     const std::string text = render_analysis_json(sample_report());
     CHECK(text.starts_with("[\n    {\n        \"analyzerSpec\": \"\",\n"));
     CHECK(parse_json(text, "analysis.json").has_value());
+  }
+}
+
+TEST_SUITE("report/troubleshoot")
+{
+  TEST_CASE("holds every check of a sample in analysis.json")
+  {
+    auto input = load_inputs({test::sample_archive("incident").string()});
+    REQUIRE(input.has_value());
+    auto snapshot = Snapshot::build(std::move(*input));
+    REQUIRE(snapshot.has_value());
+    auto report = run_checks(*snapshot, {});
+    REQUIRE(report.has_value());
+    const auto analysis = parse_json(render_analysis_json(*report), "analysis.json");
+    REQUIRE(analysis.has_value());
+    REQUIRE(analysis->size() == report->checks.size());
+    for (std::size_t i = 0; i < report->checks.size(); ++i) {
+      const CheckResult& c = report->checks[i];
+      const Json& entry = (*analysis)[i];
+      CAPTURE(c.info->id);
+      CHECK(entry["name"] == "coder-cva." + std::string(c.info->id));
+      CHECK(entry["insight"]["primary"] == c.info->title);
+      CHECK(entry["labels"]["outcome"] == to_string(c.outcome));
+      CHECK(entry["severity"] == (c.outcome == Outcome::fail   ? "error"
+                                  : c.outcome == Outcome::warn ? "warn"
+                                  : c.outcome == Outcome::pass ? "debug"
+                                                               : "info"));
+      CHECK(entry.contains("error") == (c.outcome == Outcome::fail));
+    }
   }
 }
 
