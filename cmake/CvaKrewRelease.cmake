@@ -101,8 +101,8 @@ foreach(p IN LISTS expected_platforms)
   if(NOT p IN_LIST present)
     string(REPLACE "_" "/" shown ${p})
     message(WARNING "no archive for ${shown} in ${DIST}: the manifest leaves that platform out. Build it on a "
-                    "${shown} machine with scripts/release and copy the archive into ${DIST}, then run "
-                    "scripts/release --manifest-only ${DIST}")
+                    "${shown} machine with scripts/release, copy the archive into ${DIST} and run "
+                    "scripts/release --out ${DIST} --manifest-only")
   endif()
 endforeach()
 file(READ ${TEMPLATE} manifest)

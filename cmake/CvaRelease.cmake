@@ -23,19 +23,24 @@ else()
   set(CVA_RELEASE_ARCH "${CMAKE_SYSTEM_PROCESSOR}")
 endif()
 
+set(cva_krew_args
+  -DSTRIP=${CMAKE_STRIP}
+  -DLICENSE=${PROJECT_SOURCE_DIR}/LICENSE
+  -DTEMPLATE=${PROJECT_SOURCE_DIR}/krew/coder-cva.yaml.in
+  -DVERSION=${PROJECT_VERSION}
+  -DHOMEPAGE=${CVA_HOMEPAGE}
+  -DRELEASE_URL=${CVA_RELEASE_URL}
+  -DOS=${CVA_RELEASE_OS}
+  -DARCH=${CVA_RELEASE_ARCH}
+  -DDIST=${PROJECT_BINARY_DIR}/dist)
 add_custom_target(krew-release
-  COMMAND ${CMAKE_COMMAND}
-          -DBINARY=$<TARGET_FILE:kubectl-coder_cva>
-          -DSTRIP=${CMAKE_STRIP}
-          -DLICENSE=${PROJECT_SOURCE_DIR}/LICENSE
-          -DTEMPLATE=${PROJECT_SOURCE_DIR}/krew/coder-cva.yaml.in
-          -DVERSION=${PROJECT_VERSION}
-          -DHOMEPAGE=${CVA_HOMEPAGE}
-          -DRELEASE_URL=${CVA_RELEASE_URL}
-          -DOS=${CVA_RELEASE_OS}
-          -DARCH=${CVA_RELEASE_ARCH}
-          -DDIST=${PROJECT_BINARY_DIR}/dist
+  COMMAND ${CMAKE_COMMAND} -DBINARY=$<TARGET_FILE:kubectl-coder_cva> ${cva_krew_args}
           -P ${PROJECT_SOURCE_DIR}/cmake/CvaKrewRelease.cmake
   DEPENDS kubectl-coder_cva
   COMMENT "Packing kubectl-coder_cva_${CVA_RELEASE_OS}_${CVA_RELEASE_ARCH}.tar.gz and the krew manifest"
+  VERBATIM)
+# The manifest alone, from every archive in dist/ (archives of other platforms copied there).
+add_custom_target(krew-manifest
+  COMMAND ${CMAKE_COMMAND} -DMANIFEST_ONLY=ON ${cva_krew_args} -P ${PROJECT_SOURCE_DIR}/cmake/CvaKrewRelease.cmake
+  COMMENT "Writing the krew manifest from the archives in ${PROJECT_BINARY_DIR}/dist"
   VERBATIM)
