@@ -40,7 +40,8 @@ struct ManifestOptions
 // Reads INPUT arguments: at most one cluster input (a tar.gz or tar archive, a bundle directory,
 // a cluster-info dump directory, or manifests: files, directories or `-` for stdin, which may be
 // several) plus any number of Coder support zips (mounted under `coder/support-bundle/`; a
-// second zip goes under `coder/support-bundle-2/` and so on). Nothing is written anywhere. Errors
+// later zip, or one added to an archive that already holds one, goes under the first free
+// `coder/support-bundle-<n>/`). Nothing is written anywhere. Errors
 // name the argument.
 Result<LoadedInput> load_inputs(const std::vector<std::string>& args, const ReadLimits& limits = {},
                                 const ManifestOptions& manifest_options = {});

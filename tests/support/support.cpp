@@ -259,3 +259,54 @@ CheckResult run_check(const Snapshot& snapshot, std::string_view id, const Analy
 }
 
 } // namespace cva::test
+
+#include <archive.h>
+#include <archive_entry.h>
+
+namespace cva::test {
+
+void write_raw_archive(const std::filesystem::path& path, const std::vector<RawEntry>& entries, bool zip)
+{
+  archive* a = archive_write_new();
+  if (zip) {
+    archive_write_set_format_zip(a);
+  } else {
+    archive_write_set_format_pax_restricted(a);
+    archive_write_add_filter_gzip(a);
+  }
+  REQUIRE(archive_write_open_filename(a, path.c_str()) == ARCHIVE_OK);
+  for (const RawEntry& e : entries) {
+    archive_entry* entry = archive_entry_new();
+    archive_entry_set_pathname(entry, e.name.c_str());
+    archive_entry_set_mtime(entry, 1'700'000'000, 0);
+    switch (e.type) {
+      case RawEntry::Type::file:
+        archive_entry_set_filetype(entry, AE_IFREG);
+        archive_entry_set_perm(entry, 0644);
+        archive_entry_set_size(entry, static_cast<la_int64_t>(e.data.size()));
+        break;
+      case RawEntry::Type::symlink:
+        archive_entry_set_filetype(entry, AE_IFLNK);
+        archive_entry_set_perm(entry, 0777);
+        archive_entry_set_symlink(entry, e.data.c_str());
+        break;
+      case RawEntry::Type::hardlink:
+        archive_entry_set_filetype(entry, AE_IFREG);
+        archive_entry_set_hardlink(entry, e.data.c_str());
+        break;
+      case RawEntry::Type::directory:
+        archive_entry_set_filetype(entry, AE_IFDIR);
+        archive_entry_set_perm(entry, 0755);
+        break;
+    }
+    REQUIRE(archive_write_header(a, entry) == ARCHIVE_OK);
+    if (e.type == RawEntry::Type::file && !e.data.empty()) {
+      archive_write_data(a, e.data.data(), e.data.size());
+    }
+    archive_entry_free(entry);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
+}
+
+} // namespace cva::test

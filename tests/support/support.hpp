@@ -68,3 +68,25 @@ Snapshot snapshot_from_manifests(const std::string& yaml);
 CheckResult run_check(const Snapshot& snapshot, std::string_view id, const AnalysisOptions& options = {});
 
 } // namespace cva::test
+
+namespace cva::test {
+
+// One member of a hand-made (possibly hostile) archive.
+struct RawEntry
+{
+  enum class Type
+  {
+    file,
+    symlink,
+    hardlink,
+    directory,
+  };
+  std::string name;
+  Type type = Type::file;
+  std::string data; // file contents, or the link target
+};
+
+// Writes `entries` verbatim (no path checks) as a gzip tar (or a zip when `zip`) at `path`.
+void write_raw_archive(const std::filesystem::path& path, const std::vector<RawEntry>& entries, bool zip = false);
+
+} // namespace cva::test
