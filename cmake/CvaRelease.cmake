@@ -8,9 +8,11 @@ set(CVA_RELEASE_URL "${CVA_HOMEPAGE}/releases/download" CACHE STRING
     "Base URL of the release archives: <url>/v<version>/<archive>")
 
 if(CVA_STATIC_RELEASE)
-  # libstdc++ stays shared (every distribution has it); libgcc's unwinder is linked in.
+  # libstdc++ stays shared (every distribution has it); libgcc's unwinder is linked in. Shared
+  # libraries the binary does not call (cpp-httplib while no command uses the kube client) are
+  # left out of its dependencies (--as-needed).
   add_compile_options(-ffunction-sections -fdata-sections)
-  add_link_options(-static-libgcc -Wl,--gc-sections)
+  add_link_options(-static-libgcc -Wl,--gc-sections -Wl,--as-needed)
 endif()
 
 # krew's os/arch names for the platform being built.
