@@ -278,7 +278,7 @@ TEST_CASE("release: the static release binary, its archive and its krew manifest
 
   // The archive holds the binary and the LICENSE at its top, nothing else.
   const CommandResult list = run_command({"tar", "-tzf", archive.string()});
-  CHECK(list.out == "LICENSE\nkubectl-coder_cva\n");
+  CHECK((list.out == "kubectl-coder_cva\nLICENSE\n" || list.out == "LICENSE\nkubectl-coder_cva\n"));
   const fs::path unpacked = dir / "unpacked";
   fs::create_directories(unpacked);
   REQUIRE(run_command({"tar", "-xzf", archive.string(), "-C", unpacked.string()}).exit_code == 0);
