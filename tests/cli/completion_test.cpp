@@ -1,4 +1,5 @@
 #include <core/check/registry.hpp>
+#include <core/util/json.hpp>
 #include <tests/support/support.hpp>
 
 #include <doctest/doctest.h>
@@ -165,6 +166,12 @@ TEST_CASE("cli: kubectl coder-cva <TAB> completes through kubectl's plugin compl
   const fs::path kubectl = find_program("kubectl");
   if (kubectl.empty()) {
     MESSAGE("kubectl is not installed: plugin completion not exercised");
+    return;
+  }
+  const auto version = parse_json(run_command({kubectl.string(), "version", "--client", "-o", "json"}).out, "version");
+  const std::string minor = version ? json_string(json_path(*version, {"clientVersion"}), "minor") : "";
+  if (minor.empty() || std::stoi(minor) < 26) {
+    MESSAGE("kubectl " << minor << " predates plugin completion (1.26): not exercised");
     return;
   }
   TempDir dir;
