@@ -1,7 +1,7 @@
 #include <cmd/cli.hpp>
 #include <core/check/runner.hpp>
 #include <core/model/snapshot.hpp>
-#include <core/report/render.hpp>
+#include <core/report/formats.hpp>
 #include <core/util/error.hpp>
 
 #include <iostream>
@@ -32,13 +32,7 @@ int run_analyze(const AnalyzeOptions& opt)
   if (!report) {
     throw Fatal(report.error().message, k_exit_usage);
   }
-  if (opt.output == "json") {
-    std::cout << render_json(*report);
-  } else if (opt.output == "yaml") {
-    std::cout << render_yaml(*report);
-  } else {
-    std::cout << render_text(*report, TextOptions{use_color(1)});
-  }
+  std::cout << render_report(opt.output, *report, snapshot, RenderOptions{use_color(1), *fail_on});
   std::cout.flush();
   return report_exit_code(*report, *fail_on);
 }
@@ -55,23 +49,29 @@ void setup_analyze(CLI::App& app, Invocation& inv)
                   "`kubectl cluster-info dump` directory, YAML/JSON manifests (files, "
                   "directories or - for stdin), and/or a `coder support bundle` zip")
     ->required();
-  sub->add_option("-o,--output", opt->output, "Output format")
-    ->check(CLI::IsMember({"text", "json", "yaml"}))
+  add_choice_option(sub, inv, "-o,--output", opt->output, {std::begin(k_report_formats), std::end(k_report_formats)},
+                    "Report format (html: one self-contained page; sarif 2.1.0; junit XML)")
     ->default_str("text");
-  sub->add_option("--fail-on", opt->fail_on,
-                  "Exit 3 when a check's outcome is at or above this level")
-    ->check(CLI::IsMember({"warn", "fail", "never"}))
+  add_choice_option(sub, inv, "--fail-on", opt->fail_on, {"warn", "fail", "never"},
+                    "Exit 3 when a check's outcome is at or above this level")
     ->default_str("fail");
-  sub->add_option("--only", opt->only, "Run only these check ids (comma-separated, repeatable)");
-  sub->add_option("--skip", opt->skip, "Skip these check ids (comma-separated, repeatable)");
-  sub->add_option("-n,--namespace", opt->namespace_,
-                  "Namespace for manifests that name none (as `helm template` output)")
-    ->default_str("default");
+  complete_option(inv, sub->add_option("--only", opt->only, "Run only these check ids (comma-separated, repeatable)"),
+                  check_ids(), true);
+  complete_option(inv, sub->add_option("--skip", opt->skip, "Skip these check ids (comma-separated, repeatable)"),
+                  check_ids(), true);
+  complete_option(inv,
+                  sub->add_option("-n,--namespace", opt->namespace_,
+                                  "Namespace for manifests that name none (as `helm template` output)")
+                    ->default_str("default"),
+                  {});
   sub->footer("Exit codes: 0 clean at --fail-on, 3 findings at or above it, 1 runtime error, 2 usage error.\n\n"
               "Examples:\n  " +
               inv.program + " analyze coder-cva-prod-20261127T101500Z.tar.gz\n  " + inv.program +
               " analyze support-bundle-2026-11-27T10_15_00.tar.gz coder-support-1764238500.zip\n  helm template coder coder-v2/coder -n coder -f values.yaml | " +
-              inv.program + " analyze - -n coder\n  " + inv.program + " analyze bundle.tar.gz -o json --fail-on warn");
+              inv.program + " analyze - -n coder\n  " + inv.program + " analyze bundle.tar.gz -o json --fail-on warn\n  " + inv.program +
+              " analyze bundle.tar.gz -o html > report.html\n  " + inv.program +
+              " analyze bundle.tar.gz -o sarif > coder-cva.sarif\n  " + inv.program +
+              " analyze bundle.tar.gz -o junit --fail-on warn > coder-cva-junit.xml");
   sub->callback([opt, &inv] { inv.exit_code = run_analyze(*opt); });
 }
 

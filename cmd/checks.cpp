@@ -18,8 +18,7 @@ void setup_checks(CLI::App& app, Invocation& inv)
 {
   auto opt = std::make_shared<ChecksOptions>();
   CLI::App* sub = app.add_subcommand("checks", "List the check catalogue");
-  sub->add_option("-o,--output", opt->output, "Output format")
-    ->check(CLI::IsMember({"markdown", "json"}))
+  add_choice_option(sub, inv, "-o,--output", opt->output, {"markdown", "json"}, "Output format")
     ->default_str("markdown");
   sub->footer("Examples:\n  " + inv.program + " checks\n  " + inv.program +
               " checks -o json | jq -r '.checks[].id'");

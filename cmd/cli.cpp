@@ -1,6 +1,7 @@
 #include "cli.hpp"
 
 #include <core/bundle/input.hpp>
+#include <core/check/registry.hpp>
 #include <core/util/error.hpp>
 #include <core/version.hpp>
 
@@ -60,6 +61,28 @@ std::vector<std::string> split_ids(const std::vector<std::string>& values)
   return out;
 }
 
+CLI::Option* add_choice_option(CLI::App* sub, Invocation& inv, const std::string& name, std::string& value,
+                               const std::vector<std::string>& choices, const std::string& description)
+{
+  CLI::Option* option = sub->add_option(name, value, description)->check(CLI::IsMember(choices));
+  complete_option(inv, option, choices);
+  return option;
+}
+
+void complete_option(Invocation& inv, const CLI::Option* option, std::vector<std::string> values, bool comma_list)
+{
+  inv.completions[option] = ValueCompletion{std::move(values), comma_list};
+}
+
+std::vector<std::string> check_ids()
+{
+  std::vector<std::string> ids;
+  for (const CheckInfo& info : checks()) {
+    ids.emplace_back(info.id);
+  }
+  return ids;
+}
+
 int cli_main(int argc, char** argv)
 {
   Invocation inv;
@@ -78,7 +101,14 @@ int cli_main(int argc, char** argv)
   setup_collect(app, inv);
   setup_serve(app, inv);
   setup_netpol(app, inv);
+  setup_completion(app, inv);
+  setup_usage(app, inv);
   setup_version(app, inv);
+
+  // Completion words are raw: they may be half-typed options that the parser would reject.
+  if (argc > 1 && std::string_view(argv[1]) == "__complete") {
+    return run_complete(app, inv, std::vector<std::string>(argv + 2, argv + argc));
+  }
 
   try {
     app.parse(argc, argv);

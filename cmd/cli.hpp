@@ -4,7 +4,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <map>
 #include <string>
+#include <vector>
 
 namespace cva::cmd {
 
@@ -12,11 +14,20 @@ namespace cva::cmd {
 // one line on stderr and an exit code (see core/util/error.hpp).
 int cli_main(int argc, char** argv);
 
+// What shell completion offers for an option's value (or a positional argument).
+struct ValueCompletion
+{
+  std::vector<std::string> values; // empty: nothing to offer, and no file names either
+  bool comma_list = false;         // the value is a comma-separated list of these (`--only a,b`)
+};
+
 // Shared state of one invocation, set by subcommand callbacks.
 struct Invocation
 {
   int exit_code = 0;
   std::string program; // "kubectl coder-cva" or the binary name, for help and examples
+  // Completion of option values, by option; options not listed complete file names.
+  std::map<const CLI::Option*, ValueCompletion> completions;
 };
 
 // One setup function per subcommand (one file each): adds the subcommand to `app` and binds its
@@ -26,7 +37,26 @@ void setup_checks(CLI::App& app, Invocation& inv);
 void setup_collect(CLI::App& app, Invocation& inv);
 void setup_serve(CLI::App& app, Invocation& inv);
 void setup_netpol(CLI::App& app, Invocation& inv);
+void setup_completion(CLI::App& app, Invocation& inv);
+void setup_usage(CLI::App& app, Invocation& inv);
 void setup_version(CLI::App& app, Invocation& inv);
+
+// The hidden `__complete` protocol (Cobra's, which kubectl uses for plugins): `words` are the
+// arguments typed after the program, the last being the word under the cursor (maybe empty).
+// Prints the candidates for that word, one per line (`candidate<TAB>description`), then
+// `:<directive>` (Cobra's ShellCompDirective bits: 2 no space, 4 no file completion). Returns 0.
+int run_complete(const CLI::App& app, const Invocation& inv, const std::vector<std::string>& words);
+
+// Adds option `name` to `sub` whose value must be one of `choices`; completion offers them.
+CLI::Option* add_choice_option(CLI::App* sub, Invocation& inv, const std::string& name, std::string& value,
+                               const std::vector<std::string>& choices, const std::string& description);
+
+// Makes completion offer `values` for `option` (comma-separated lists when `comma_list`).
+void complete_option(Invocation& inv, const CLI::Option* option, std::vector<std::string> values,
+                     bool comma_list = false);
+
+// The ids of every registered check, for `--only` and `--skip` completion.
+std::vector<std::string> check_ids();
 
 // True when `stream` (1 or 2) is a terminal and NO_COLOR is unset or empty.
 bool use_color(int fd);

@@ -6,6 +6,7 @@
 #include <core/collect/collect.hpp>
 #include <core/kube/client.hpp>
 #include <core/model/snapshot.hpp>
+#include <core/report/formats.hpp>
 #include <core/report/render.hpp>
 #include <core/util/error.hpp>
 #include <core/util/time.hpp>
@@ -35,7 +36,6 @@ extern "C" void on_signal(int sig)
   KubectlProxy::kill_from_signal_handler();
 }
 
-const std::set<std::string> k_formats = {"text", "json", "yaml"};
 
 struct CollectCliOptions
 {
@@ -86,13 +86,13 @@ int run_collect(CollectCliOptions opt)
   std::string format = opt.format.empty() ? "text" : opt.format;
   std::string archive = opt.archive;
   if (!opt.output.empty()) {
-    if (k_formats.contains(opt.output)) {
+    if (is_report_format(opt.output)) {
       format = opt.output;
     } else {
       archive = opt.output;
     }
   }
-  if (!k_formats.contains(format)) {
+  if (!is_report_format(format)) {
     throw Fatal(fmt::format("unknown report format '{}'", format), k_exit_usage);
   }
   const auto fail_on = parse_fail_on(opt.fail_on);
@@ -170,22 +170,26 @@ int run_collect(CollectCliOptions opt)
     archive = default_archive_name(collected->context, collected->collected_at);
   }
 
-  // Analyze the bundle exactly as `analyze` would read the archive.
+  // Analyze the bundle exactly as `analyze` would read the archive; the results travel in it as our
+  // JSON report and in troubleshoot's analysis.json shape.
   std::optional<Report> report;
+  std::optional<Snapshot> snapshot;
   if (!opt.no_analyze) {
     LoadedInput input;
     input.bundle = collected->bundle;
     input.origins = {archive};
-    auto snapshot = Snapshot::build(std::move(input));
-    if (!snapshot) {
-      throw Fatal(fmt::format("cannot analyze the collected data: {}", snapshot.error().message));
+    auto built = Snapshot::build(std::move(input));
+    if (!built) {
+      throw Fatal(fmt::format("cannot analyze the collected data: {}", built.error().message));
     }
+    snapshot.emplace(std::move(*built));
     auto r = run_checks(*snapshot, {});
     if (!r) {
       throw Fatal(r.error().message);
     }
     report = std::move(*r);
     collected->bundle.put(std::string(paths::k_report), render_json(*report));
+    collected->bundle.put(std::string(paths::k_analysis), render_analysis_json(*report));
   }
   std::string stamp = collected->collected_at;
   std::erase(stamp, '-');
@@ -202,13 +206,7 @@ int run_collect(CollectCliOptions opt)
   }
   int code = k_exit_ok;
   if (report) {
-    if (format == "json") {
-      std::cout << render_json(*report);
-    } else if (format == "yaml") {
-      std::cout << render_yaml(*report);
-    } else {
-      std::cout << render_text(*report, TextOptions{use_color(1)});
-    }
+    std::cout << render_report(format, *report, *snapshot, RenderOptions{use_color(1), *fail_on});
     std::cout.flush();
     code = report_exit_code(*report, *fail_on);
   }
@@ -227,9 +225,10 @@ void setup_collect(CLI::App& app, Invocation& inv)
   auto opt = std::make_shared<CollectCliOptions>();
   CLI::App* sub = app.add_subcommand("collect", "Collect the cluster's and Coder's state into an archive (read-only), then analyze it");
   sub->add_option("-o,--output", opt->output,
-                  "Report format (text, json, yaml) or, for anything else, the archive path");
+                  "Report format (text, json, yaml, markdown, html, sarif, junit) or, for anything else, the archive path");
   sub->add_option("--archive", opt->archive, "Archive path (default coder-cva-<context>-<UTC time>.tar.gz)");
-  sub->add_option("--format", opt->format, "Report format")->check(CLI::IsMember(k_formats));
+  add_choice_option(sub, inv, "--format", opt->format, {std::begin(k_report_formats), std::end(k_report_formats)},
+                    "Report format");
   sub->add_option("-n,--namespace", opt->namespaces, "Coder's namespace(s) (default: found from coderd pods)");
   sub->add_option("--workspace-namespace", opt->workspace_namespaces, "Workspace namespace(s) (default: found from workspace pods)");
   sub->add_option("--since", opt->since, "Only logs newer than this (5m, 2h); never lifts the byte cap");

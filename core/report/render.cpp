@@ -1,5 +1,7 @@
 #include "render.hpp"
 
+#include "common.hpp"
+
 #include <core/util/yaml.hpp>
 
 #include <fmt/format.h>
@@ -12,23 +14,6 @@ namespace cva {
 namespace {
 
 constexpr int k_report_version = 1;
-
-std::string_view outcome_label(Outcome o)
-{
-  switch (o) {
-    case Outcome::pass:
-      return "PASS";
-    case Outcome::info:
-      return "INFO";
-    case Outcome::unknown:
-      return "UNKNOWN";
-    case Outcome::warn:
-      return "WARN";
-    case Outcome::fail:
-      return "FAIL";
-  }
-  return "UNKNOWN";
-}
 
 std::string_view outcome_color(Outcome o)
 {
@@ -97,17 +82,10 @@ std::string render_text(const Report& report, const TextOptions& options)
   }
   out += ")\n";
   for (const std::string_view area : k_areas) {
-    std::vector<const CheckResult*> in_area;
-    for (const CheckResult& c : report.checks) {
-      if (c.info->area == area) {
-        in_area.push_back(&c);
-      }
-    }
+    const std::vector<const CheckResult*> in_area = checks_in_area(report, area);
     if (in_area.empty()) {
       continue;
     }
-    std::stable_sort(in_area.begin(), in_area.end(),
-                     [](const CheckResult* a, const CheckResult* b) { return a->outcome > b->outcome; });
     std::string heading(area);
     std::transform(heading.begin(), heading.end(), heading.begin(),
                    [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
@@ -126,8 +104,7 @@ std::string render_text(const Report& report, const TextOptions& options)
         }
         out += fmt::format("          {} {}\n", paint(f.outcome, fmt::format("[{}]", to_string(f.outcome))), f.message);
         for (const Evidence& e : f.evidence) {
-          out += fmt::format("            evidence: {}{}{}\n", e.path, e.pointer.empty() ? "" : " " + e.pointer,
-                             e.value.empty() ? "" : " = " + e.value);
+          out += fmt::format("            evidence: {}\n", evidence_text(e));
         }
       }
       if (detailed && c->outcome != Outcome::unknown && c->outcome != Outcome::info) {

@@ -175,6 +175,12 @@ TEST_SUITE("collect")
     // Kinds without faults were collected in full.
     CHECK(s.coverage("pods").state == CoverageState::collected);
     CHECK(s.coverage("deployments").state == CoverageState::collected);
+    // The results travel in the archive, ours and in troubleshoot's analysis shape.
+    REQUIRE(s.bundle().contains("coder-cva/report.json"));
+    REQUIRE(s.bundle().contains("analysis.json"));
+    const Json analysis = Json::parse(*s.bundle().get("analysis.json"));
+    CHECK(analysis.is_array());
+    CHECK(analysis.size() == Json::parse(*s.bundle().get("coder-cva/report.json"))["checks"].size());
     // The report says unknown where it needed what was refused.
     const Json report = Json::parse(r.out);
     for (const Json& c : report["checks"]) {

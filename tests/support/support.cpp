@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -52,6 +53,21 @@ fs::path binary_dir()
 fs::path sample_archive(std::string_view name)
 {
   return binary_dir() / "samples" / fmt::format("{}.tar.gz", name);
+}
+
+fs::path find_program(std::string_view program)
+{
+  const char* path = std::getenv("PATH");
+  std::string_view rest = path == nullptr ? "" : path;
+  while (!rest.empty()) {
+    const std::size_t colon = std::min(rest.find(':'), rest.size());
+    const fs::path candidate = fs::path(rest.substr(0, colon)) / program;
+    if (!rest.substr(0, colon).empty() && ::access(candidate.c_str(), X_OK) == 0) {
+      return candidate;
+    }
+    rest.remove_prefix(std::min(colon + 1, rest.size()));
+  }
+  return {};
 }
 
 std::string read_text(const fs::path& path)

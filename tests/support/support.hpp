@@ -86,6 +86,9 @@ std::filesystem::path source_dir();
 std::filesystem::path binary_dir();
 std::filesystem::path sample_archive(std::string_view name);
 
+// The full path of `program` found on PATH, or an empty path when it is not installed.
+std::filesystem::path find_program(std::string_view program);
+
 std::string read_text(const std::filesystem::path& path);
 void write_text(const std::filesystem::path& path, std::string_view text);
 
