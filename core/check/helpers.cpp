@@ -1,6 +1,10 @@
 #include "helpers.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <re2/re2.h>
+
+#include <algorithm>
 
 namespace cva {
 
@@ -113,6 +117,193 @@ std::vector<RoleObject> objects_with_roles(const Snapshot& snapshot, std::initia
     if (wanted(w.role) && snapshot.pods_of(w).empty()) {
       out.push_back(RoleObject{&w, &w.template_spec, true});
     }
+  }
+  return out;
+}
+
+} // namespace cva
+
+namespace cva {
+
+std::vector<Evidence> setting_evidence(const ServerSetting& setting)
+{
+  std::vector<Evidence> out;
+  for (const SettingSource& s : setting.sources) {
+    out.push_back(Evidence{s.path, s.pointer, excerpt(s.value)});
+  }
+  return out;
+}
+
+std::vector<RoleObject> coderd_templates(const Snapshot& snapshot)
+{
+  std::vector<RoleObject> out;
+  for (const Workload* w : snapshot.coder.coderd_workloads) {
+    out.push_back(RoleObject{w, &w->template_spec, true});
+  }
+  if (out.empty()) {
+    for (const Pod* p : snapshot.coder.coderd) {
+      out.push_back(RoleObject{p, &p->spec, false});
+    }
+  }
+  return out;
+}
+
+int coderd_replica_count(const Snapshot& snapshot)
+{
+  int n = 0;
+  for (const Workload* w : snapshot.coder.coderd_workloads) {
+    n += w->desired_replicas();
+  }
+  return snapshot.coder.coderd_workloads.empty() ? static_cast<int>(snapshot.coder.coderd.size()) : n;
+}
+
+int external_provisioner_count(const Snapshot& snapshot)
+{
+  int n = 0;
+  for (const Workload* w : snapshot.coder.provisioner_workloads) {
+    n += w->desired_replicas();
+  }
+  for (const Pod* p : snapshot.coder.provisioners) {
+    const bool owned = std::any_of(snapshot.coder.provisioner_workloads.begin(), snapshot.coder.provisioner_workloads.end(),
+                                   [&](const Workload* w) {
+                                     return w->meta.namespace_ == p->meta.namespace_ && w->kind == p->workload_kind &&
+                                            w->meta.name == p->workload_name;
+                                   });
+    n += owned ? 0 : 1;
+  }
+  return n;
+}
+
+std::optional<SizingBasis> sizing_basis(const Snapshot& snapshot, const AnalysisOptions& options)
+{
+  SizingBasis b;
+  b.edition = options.edition;
+  const std::optional<UserCount> observed = observed_user_count(snapshot);
+  if (options.users) {
+    b.users = *options.users;
+    b.source = "users set in --config";
+  } else if (observed) {
+    b.users = observed->users;
+    b.source = observed->source;
+    b.evidence.push_back(Evidence{observed->path, observed->pointer, std::to_string(observed->users)});
+  }
+  if (options.tier) {
+    b.tier = *options.tier;
+    b.source = b.users ? fmt::format("tier set in --config; {} users from {}", *b.users, b.source)
+                       : std::string("tier set in --config");
+  } else if (b.users) {
+    b.tier = std::string(tier_for_users(*b.users));
+  } else {
+    return std::nullopt;
+  }
+  b.spec = find_tier(b.tier, b.edition);
+  if (b.spec == nullptr) {
+    return std::nullopt;
+  }
+  return b;
+}
+
+Finding no_user_count(std::string_view what)
+{
+  return finding(Outcome::unknown,
+                 fmt::format("the user count is unknown, so {} cannot be judged: no user metrics "
+                             "(coderd_api_total_user_count), entitlements or users list in the input; set "
+                             "`users:` or `tier:` in --config",
+                             what));
+}
+
+std::string describe_basis(const SizingBasis& basis)
+{
+  std::string users = basis.users ? fmt::format("{} users, {}", *basis.users, basis.source) : basis.source;
+  std::string edition(edition_description(basis.spec->edition));
+  if (basis.spec->edition != basis.edition) {
+    edition += " (the previous edition has no 10k page)";
+  }
+  return fmt::format("tier {} ({}); numbers from {}", basis.tier, users, edition);
+}
+
+std::string image_tag(std::string_view image, bool* digest)
+{
+  if (digest != nullptr) {
+    *digest = image.find('@') != std::string_view::npos;
+  }
+  const auto at = image.find('@');
+  const std::string_view name = image.substr(0, at);
+  const auto slash = name.rfind('/');
+  const auto colon = name.rfind(':');
+  if (colon == std::string_view::npos || (slash != std::string_view::npos && colon < slash)) {
+    return {};
+  }
+  return std::string(name.substr(colon + 1));
+}
+
+std::optional<std::pair<int, int>> major_minor(std::string_view version)
+{
+  static const RE2 k_version(R"(^v?(\d+)\.(\d+)(?:\.\d+)?(?:[-+].*)?$)");
+  int major = 0;
+  int minor = 0;
+  if (RE2::FullMatch(re2::StringPiece(version.data(), version.size()), k_version, &major, &minor)) {
+    return std::pair{major, minor};
+  }
+  return std::nullopt;
+}
+
+std::vector<Finding> health_section_findings(const Snapshot& snapshot, std::string_view key)
+{
+  const std::optional<HealthReport> report = health_report(snapshot);
+  if (!report) {
+    return {finding(Outcome::unknown, "no Coder health report in the input")};
+  }
+  const HealthSection* s = report->section(key);
+  if (s == nullptr || !s->present) {
+    return {finding(Outcome::unknown,
+                    fmt::format("the health report ({}) has no `{}` section: this Coder version does not run that "
+                                "check, or the report was cut short",
+                                report->path, key))};
+  }
+  std::vector<Finding> out;
+  Evidence ev{report->path, s->pointer + "/severity", s->severity.empty() ? "(none)" : s->severity};
+  Outcome o = Outcome::pass;
+  if (s->severity == "error") {
+    o = Outcome::fail;
+  } else if (s->severity == "warning") {
+    o = Outcome::warn;
+  } else if (s->severity != "ok") {
+    o = Outcome::unknown;
+  }
+  const std::vector<std::string> codes = s->codes();
+  std::string head = fmt::format("{}: Coder's health check reports {}", s->title, s->severity.empty() ? "no severity" : s->severity);
+  if (s->dismissed) {
+    std::string hidden = codes.empty() ? std::string("no codes") : fmt::format("{}", fmt::join(codes, ", "));
+    out.push_back(finding(Outcome::info,
+                          fmt::format("{}: dismissed by an administrator (health settings), so Coder's /health page "
+                                      "no longer shows it; underneath it reports {} ({})",
+                                      s->title, s->severity.empty() ? "no severity" : s->severity, hidden),
+                          {}, {ev}));
+    return out;
+  }
+  if (codes.empty()) {
+    if (!s->error.empty()) {
+      head += ": " + s->error;
+    }
+    out.push_back(finding(o, std::move(head), {}, {ev}));
+    return out;
+  }
+  for (const std::string& code : codes) {
+    std::string detail;
+    if (code == s->error_code) {
+      detail = s->error;
+    }
+    for (const HealthWarning& w : s->warnings) {
+      if (w.code == code && detail.empty()) {
+        detail = w.message;
+      }
+    }
+    out.push_back(finding(o == Outcome::pass ? Outcome::warn : o,
+                          fmt::format("{}: {}{}; {}", s->title, describe_health_code(code),
+                                      detail.empty() ? std::string() : fmt::format(" (\"{}\")", excerpt(detail, 160)),
+                                      health_code_url(code)),
+                          {}, {ev}));
   }
   return out;
 }

@@ -2,7 +2,10 @@
 
 #include <core/check/finding.hpp>
 #include <core/check/runner.hpp>
+#include <core/model/coder_health.hpp>
+#include <core/model/coder_settings.hpp>
 #include <core/model/snapshot.hpp>
+#include <core/model/tiers.hpp>
 
 #include <string>
 #include <string_view>
@@ -75,5 +78,64 @@ struct RoleObject
   bool in_template = false;
 };
 std::vector<RoleObject> objects_with_roles(const Snapshot& snapshot, std::initializer_list<CoderRole> roles);
+
+} // namespace cva
+
+namespace cva {
+
+// Evidence lines for a server setting: the support bundle's option and/or the coderd env.
+std::vector<Evidence> setting_evidence(const ServerSetting& setting);
+
+// The coderd pod templates to inspect: the coderd Deployments (or other workloads) when the input
+// has them, else the coderd pods themselves.
+std::vector<RoleObject> coderd_templates(const Snapshot& snapshot);
+
+// The number of coderd replicas: desired replicas of the coderd workloads, else the pod count.
+int coderd_replica_count(const Snapshot& snapshot);
+
+// The number of external provisioner daemons: desired replicas of provisioner workloads, plus
+// provisioner pods without a workload in the input (one daemon per pod, as the chart runs them).
+int external_provisioner_count(const Snapshot& snapshot);
+
+// The tier a sizing check compares against, with the user count and where both came from.
+struct SizingBasis
+{
+  std::string tier;
+  std::optional<int> users;
+  std::string source;   // "--config tier", "--config users", or the observed source
+  std::vector<Evidence> evidence;
+  const TierSpec* spec = nullptr;
+  Edition edition = Edition::current;
+};
+
+// The sizing basis from the user's settings (`tier`, then `users`) or the observed user count;
+// nullopt when no user count or tier is known.
+std::optional<SizingBasis> sizing_basis(const Snapshot& snapshot, const AnalysisOptions& options);
+
+// The `unknown` finding of a check that needs a user count it could not find.
+Finding no_user_count(std::string_view what);
+
+// "the current reference architectures (...), tier 2k (2140 users: <source>)": the preamble of
+// sizing findings.
+std::string describe_basis(const SizingBasis& basis);
+
+// The image tag (after the last ':' past the last '/'), empty when there is none; `digest` is set
+// when the image is pinned by digest.
+std::string image_tag(std::string_view image, bool* digest = nullptr);
+
+// MAJOR.MINOR of a Coder version or image tag (`v2.16.1+2f7a1c5`, `2.16.1`), or nullopt.
+std::optional<std::pair<int, int>> major_minor(std::string_view version);
+
+// Findings for one section of Coder's health report: its severity mapped to an outcome (error ->
+// fail, warning -> warn, ok -> pass), every code with its meaning and what to do, and `info` for
+// a dismissed section (with what it hides). `unknown` when the report lacks the section.
+std::vector<Finding> health_section_findings(const Snapshot& snapshot, std::string_view key);
+
+// Common documentation pages.
+inline constexpr std::string_view k_doc_health = "https://coder.com/docs/admin/monitoring/health-check";
+inline constexpr std::string_view k_doc_prometheus = "https://coder.com/docs/admin/integrations/prometheus";
+inline constexpr std::string_view k_doc_provisioners = "https://coder.com/docs/admin/provisioners";
+inline constexpr std::string_view k_doc_scale_testing = "https://coder.com/docs/admin/infrastructure/scale-testing";
+inline constexpr std::string_view k_doc_1k = "https://coder.com/docs/admin/infrastructure/validated-architectures/1k-users";
 
 } // namespace cva

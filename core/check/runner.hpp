@@ -2,6 +2,7 @@
 
 #include <core/check/finding.hpp>
 #include <core/check/registry.hpp>
+#include <core/model/tiers.hpp>
 #include <core/util/result.hpp>
 
 #include <map>
@@ -18,6 +19,7 @@ struct AnalysisOptions
 {
   std::optional<int> users;  // expected or known user count
   std::optional<std::string> tier; // 1k, 2k, 3k or 10k
+  Edition edition = Edition::current; // which reference numbers sizing checks apply
 };
 
 // Which checks run and how their outcomes are tuned.
