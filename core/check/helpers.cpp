@@ -104,6 +104,18 @@ HostVolumeScan scan_host_volumes(const Snapshot& snapshot, std::string_view ns, 
   return scan;
 }
 
+const StringMap& pod_labels(const RoleObject& object)
+{
+  return object.in_template ? static_cast<const Workload*>(object.object)->template_meta.labels
+                            : object.object->meta.labels;
+}
+
+const StringMap& pod_annotations(const RoleObject& object)
+{
+  return object.in_template ? static_cast<const Workload*>(object.object)->template_meta.annotations
+                            : object.object->meta.annotations;
+}
+
 std::vector<RoleObject> objects_with_roles(const Snapshot& snapshot, std::initializer_list<CoderRole> roles)
 {
   const auto wanted = [&](CoderRole r) { return std::find(roles.begin(), roles.end(), r) != roles.end(); };

@@ -79,6 +79,12 @@ struct RoleObject
 };
 std::vector<RoleObject> objects_with_roles(const Snapshot& snapshot, std::initializer_list<CoderRole> roles);
 
+// The labels its pods carry: the pod's own, or a workload's pod template labels.
+const StringMap& pod_labels(const RoleObject& object);
+
+// The annotations its pods carry: the pod's own, or a workload's pod template annotations.
+const StringMap& pod_annotations(const RoleObject& object);
+
 } // namespace cva
 
 namespace cva {
