@@ -321,3 +321,61 @@ std::vector<Finding> health_section_findings(const Snapshot& snapshot, std::stri
 }
 
 } // namespace cva
+
+namespace cva {
+
+std::optional<int> ProvisionerCapacity::builtin() const
+{
+  if (!builtin_per_replica) {
+    return std::nullopt;
+  }
+  return *builtin_per_replica * coderd_replicas;
+}
+
+std::optional<int> ProvisionerCapacity::total() const
+{
+  const std::optional<int> b = builtin();
+  if (!b) {
+    return std::nullopt;
+  }
+  return *b + external_seen();
+}
+
+ProvisionerCapacity provisioner_capacity(const Snapshot& snapshot)
+{
+  ProvisionerCapacity c;
+  c.setting = server_setting(snapshot, "CODER_PROVISIONER_DAEMONS");
+  c.coderd_replicas = coderd_replica_count(snapshot);
+  c.external = external_provisioner_count(snapshot);
+  if (c.setting.state == ServerSetting::State::unset) {
+    c.builtin_per_replica = 3;
+    if (c.setting.value) {
+      try {
+        c.builtin_per_replica = std::stoi(*c.setting.value);
+      } catch (const std::exception&) {
+      }
+    }
+  } else if (c.setting.state == ServerSetting::State::set && c.setting.value) {
+    try {
+      c.builtin_per_replica = std::stoi(*c.setting.value);
+    } catch (const std::exception&) {
+    }
+  }
+  if (const std::optional<HealthReport> report = health_report(snapshot);
+      report && report->section("provisioner_daemons") != nullptr && report->section("provisioner_daemons")->present &&
+      !snapshot.coder.coderd.empty()) {
+    c.health_external = 0;
+    c.health_builtin = 0;
+    for (const HealthProvisioner& p : report->provisioners) {
+      const bool inside = std::any_of(snapshot.coder.coderd.begin(), snapshot.coder.coderd.end(),
+                                      [&](const Pod* pod) { return p.name.starts_with(pod->meta.name + "-"); });
+      ++(inside ? c.health_builtin : c.health_external);
+    }
+    if (!c.builtin_per_replica && c.coderd_replicas > 0) {
+      c.builtin_per_replica = c.health_builtin / c.coderd_replicas;
+    }
+  }
+  return c;
+}
+
+} // namespace cva

@@ -103,6 +103,26 @@ int coderd_replica_count(const Snapshot& snapshot);
 // provisioner pods without a workload in the input (one daemon per pod, as the chart runs them).
 int external_provisioner_count(const Snapshot& snapshot);
 
+// How many provisioner daemons the deployment runs.
+struct ProvisionerCapacity
+{
+  ServerSetting setting;                   // CODER_PROVISIONER_DAEMONS
+  std::optional<int> builtin_per_replica;  // nullopt when the setting's value is unseen
+  int coderd_replicas = 0;
+  int external = 0;         // external provisioner daemons in the cluster input
+  int health_external = -1; // daemons in the health report not running inside coderd; -1 unknown
+  int health_builtin = -1;  // daemons in the health report running inside coderd; -1 unknown
+
+  // Built-in daemons across all replicas, when known.
+  std::optional<int> builtin() const;
+  // External provisioners seen anywhere (cluster or health report).
+  int external_seen() const { return std::max(external, health_external); }
+  // Every daemon, when the built-in count is known.
+  std::optional<int> total() const;
+};
+
+ProvisionerCapacity provisioner_capacity(const Snapshot& snapshot);
+
 // The tier a sizing check compares against, with the user count and where both came from.
 struct SizingBasis
 {
