@@ -379,3 +379,94 @@ ProvisionerCapacity provisioner_capacity(const Snapshot& snapshot)
 }
 
 } // namespace cva
+
+namespace cva {
+
+namespace {
+
+struct Migration
+{
+  std::string_view in_tree;
+  std::string_view csi;
+};
+
+constexpr Migration k_migrations[] = {
+  {"kubernetes.io/aws-ebs", "ebs.csi.aws.com"},
+  {"kubernetes.io/gce-pd", "pd.csi.storage.gke.io"},
+  {"kubernetes.io/azure-disk", "disk.csi.azure.com"},
+  {"kubernetes.io/azure-file", "file.csi.azure.com"},
+  {"kubernetes.io/cinder", "cinder.csi.openstack.org"},
+  {"kubernetes.io/vsphere-volume", "csi.vsphere.vmware.com"},
+  {"kubernetes.io/portworx-volume", "pxd.portworx.com"},
+  {"kubernetes.io/rbd", "rbd.csi.ceph.com"},
+  {"kubernetes.io/cephfs", "cephfs.csi.ceph.com"},
+};
+
+constexpr std::string_view k_node_local[] = {
+  "kubernetes.io/no-provisioner", "rancher.io/local-path", "openebs.io/local", "microk8s.io/hostpath",
+  "k8s.io/minikube-hostpath", "docker.io/hostpath", "local.csi.openebs.io", "topolvm.io", "lvm.csi.metal-stack.io",
+};
+
+constexpr std::string_view k_shared_fs[] = {
+  "efs.csi.aws.com", "filestore.csi.storage.gke.io", "file.csi.azure.com", "kubernetes.io/azure-file",
+  "nfs.csi.k8s.io", "cephfs.csi.ceph.com", "kubernetes.io/cephfs", "cluster.local/nfs-subdir-external-provisioner",
+  "k8s-sigs.io/nfs-subdir-external-provisioner", "fsx.csi.aws.com",
+};
+
+} // namespace
+
+bool is_in_tree_provisioner(std::string_view provisioner)
+{
+  return provisioner.starts_with("kubernetes.io/") && provisioner != "kubernetes.io/no-provisioner";
+}
+
+std::string_view csi_migration_target(std::string_view provisioner)
+{
+  for (const Migration& m : k_migrations) {
+    if (m.in_tree == provisioner) {
+      return m.csi;
+    }
+  }
+  return {};
+}
+
+bool is_node_local_provisioner(std::string_view provisioner)
+{
+  return std::find(std::begin(k_node_local), std::end(k_node_local), provisioner) != std::end(k_node_local);
+}
+
+bool is_shared_filesystem_provisioner(std::string_view provisioner)
+{
+  return std::find(std::begin(k_shared_fs), std::end(k_shared_fs), provisioner) != std::end(k_shared_fs) ||
+         provisioner.find("nfs") != std::string_view::npos;
+}
+
+std::vector<const PersistentVolumeClaim*> workspace_pvcs(const Snapshot& snapshot)
+{
+  std::vector<const PersistentVolumeClaim*> out;
+  const auto add = [&](const PersistentVolumeClaim* c) {
+    if (c != nullptr && std::find(out.begin(), out.end(), c) == out.end()) {
+      out.push_back(c);
+    }
+  };
+  for (const RoleObject& o : objects_with_roles(snapshot, {CoderRole::workspace})) {
+    for (const Volume& v : o.spec->volumes) {
+      if (v.type == "persistentVolumeClaim") {
+        add(snapshot.find_pvc(o.object->meta.namespace_, v.detail));
+      }
+    }
+  }
+  for (const PersistentVolumeClaim& c : snapshot.pvcs) {
+    const auto name = c.meta.labels.find("app.kubernetes.io/name");
+    if (c.meta.labels.contains("com.coder.workspace.id") ||
+        (name != c.meta.labels.end() && name->second == "coder-pvc")) {
+      add(&c);
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const PersistentVolumeClaim* a, const PersistentVolumeClaim* b) {
+    return std::tie(a->meta.namespace_, a->meta.name) < std::tie(b->meta.namespace_, b->meta.name);
+  });
+  return out;
+}
+
+} // namespace cva

@@ -157,6 +157,22 @@ std::optional<std::pair<int, int>> major_minor(std::string_view version);
 // a dismissed section (with what it hides). `unknown` when the report lacks the section.
 std::vector<Finding> health_section_findings(const Snapshot& snapshot, std::string_view key);
 
+// Storage provisioner facts. In-tree: `kubernetes.io/*` volume plugins (deprecated, most removed),
+// except `kubernetes.io/no-provisioner`.
+bool is_in_tree_provisioner(std::string_view provisioner);
+// The CSI driver an in-tree provisioner migrates to (`kubernetes.io/aws-ebs` -> `ebs.csi.aws.com`),
+// empty when none is known.
+std::string_view csi_migration_target(std::string_view provisioner);
+// Provisioners whose volumes live on one node's disk (no-provisioner, local-path, OpenEBS local).
+bool is_node_local_provisioner(std::string_view provisioner);
+// Provisioners of shared network file systems (NFS, EFS, Filestore, Azure Files, CephFS), whose
+// volumes are reachable from any zone.
+bool is_shared_filesystem_provisioner(std::string_view provisioner);
+
+// Claims that belong to workspaces: mounted by workspace pods or templates, or carrying Coder's
+// workspace labels (`com.coder.workspace.id`, `app.kubernetes.io/name=coder-pvc`).
+std::vector<const PersistentVolumeClaim*> workspace_pvcs(const Snapshot& snapshot);
+
 // Common documentation pages.
 inline constexpr std::string_view k_doc_health = "https://coder.com/docs/admin/monitoring/health-check";
 inline constexpr std::string_view k_doc_prometheus = "https://coder.com/docs/admin/integrations/prometheus";
