@@ -146,6 +146,24 @@ std::vector<Evidence> setting_evidence(const ServerSetting& setting)
   return out;
 }
 
+std::vector<RoleObject> templates_with_roles(const Snapshot& snapshot, std::initializer_list<CoderRole> roles)
+{
+  const auto wanted = [&](CoderRole r) { return std::find(roles.begin(), roles.end(), r) != roles.end(); };
+  std::vector<RoleObject> out;
+  for (const Workload& w : snapshot.workloads) {
+    if (wanted(w.role)) {
+      out.push_back(RoleObject{&w, &w.template_spec, true});
+    }
+  }
+  for (const Pod& p : snapshot.pods) {
+    if (wanted(p.role) && (p.workload_kind.empty() ||
+                           snapshot.find_workload(p.workload_kind, p.meta.namespace_, p.workload_name) == nullptr)) {
+      out.push_back(RoleObject{&p, &p.spec, false});
+    }
+  }
+  return out;
+}
+
 std::vector<RoleObject> coderd_templates(const Snapshot& snapshot)
 {
   std::vector<RoleObject> out;

@@ -92,6 +92,10 @@ namespace cva {
 // Evidence lines for a server setting: the support bundle's option and/or the coderd env.
 std::vector<Evidence> setting_evidence(const ServerSetting& setting);
 
+// The pod templates of every workload with one of `roles`, plus the pods with one of `roles` whose
+// workload is not in the input: each pod spec once, with the object that owns it.
+std::vector<RoleObject> templates_with_roles(const Snapshot& snapshot, std::initializer_list<CoderRole> roles);
+
 // The coderd pod templates to inspect: the coderd Deployments (or other workloads) when the input
 // has them, else the coderd pods themselves.
 std::vector<RoleObject> coderd_templates(const Snapshot& snapshot);
