@@ -67,10 +67,10 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
                                  std::move(refs), {std::move(ev), server->evidence}));
     }
   };
-  for (const RoleObject& o : objects_with_roles(snapshot, {CoderRole::provisioner, CoderRole::workspace_proxy})) {
+  for (const RoleObject& o : templates_with_roles(snapshot, {CoderRole::provisioner, CoderRole::workspace_proxy})) {
     for (const Container& c : o.spec->containers) {
       if (c.name == "coder" || c.image.find("coder/coder") != std::string::npos) {
-        compare(fmt::format("{} ({})", describe(*o.object), o.in_template ? "template" : "image"), image_tag(c.image),
+        compare(fmt::format("{} (image {})", describe(*o.object), c.image), image_tag(c.image),
                 {ref(*o.object)}, evidence_at(*o.object, container_pointer(c, o.in_template) + "/image", c.image));
       }
     }

@@ -1,5 +1,6 @@
 #include <cmd/cli.hpp>
 #include <core/bundle/input.hpp>
+#include <core/check/config.hpp>
 #include <core/check/runner.hpp>
 #include <core/model/snapshot.hpp>
 #include <core/report/render.hpp>
@@ -20,11 +21,20 @@ struct AnalyzeOptions
   std::vector<std::string> only;
   std::vector<std::string> skip;
   std::string namespace_ = "default";
+  std::string config;
 };
 
 int run_analyze(const AnalyzeOptions& opt)
 {
   const auto fail_on = parse_fail_on(opt.fail_on);
+  Config config;
+  if (!opt.config.empty()) {
+    auto loaded = load_config(opt.config);
+    if (!loaded) {
+      throw Fatal(loaded.error().message, k_exit_usage);
+    }
+    config = std::move(*loaded);
+  }
   ManifestOptions manifest_options;
   manifest_options.default_namespace = opt.namespace_;
   auto input = load_inputs(opt.inputs, {}, manifest_options);
@@ -36,8 +46,11 @@ int run_analyze(const AnalyzeOptions& opt)
     throw Fatal(snapshot.error().message);
   }
   RunOptions run;
+  apply_config(config, run);
   run.only = split_ids(opt.only);
-  run.skip = split_ids(opt.skip);
+  for (std::string& id : split_ids(opt.skip)) {
+    run.skip.push_back(std::move(id));
+  }
   auto report = run_checks(*snapshot, run);
   if (!report) {
     throw Fatal(report.error().message, k_exit_usage);
@@ -74,6 +87,8 @@ void setup_analyze(CLI::App& app, Invocation& inv)
     ->default_str("fail");
   sub->add_option("--only", opt->only, "Run only these check ids (comma-separated, repeatable)");
   sub->add_option("--skip", opt->skip, "Skip these check ids (comma-separated, repeatable)");
+  sub->add_option("--config", opt->config,
+                  "YAML file: disable checks, override severities, set users/tier, exempt objects (see README)");
   sub->add_option("-n,--namespace", opt->namespace_,
                   "Namespace for manifests that name none (as `helm template` output)")
     ->default_str("default");

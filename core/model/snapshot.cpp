@@ -701,6 +701,12 @@ Result<void> SnapshotBuilder::parse_coder_data(Snapshot& s)
       }
     }
   }
+  for (const auto& [name, folder] : k_documents) {
+    Coverage& cov = s.m_coverage["coder/" + name];
+    if (cov.state == CoverageState::absent && cov.message.empty()) {
+      cov.message = fmt::format("neither {}{}.json nor {}{}/{}.json is in the input", api, name, support, folder, name);
+    }
+  }
   const std::string metrics = std::string(paths::k_coder_metrics) + "/";
   for (const std::string& path : bundle.list(metrics)) {
     s.coder_data.metrics.emplace(path, *bundle.get(path));
