@@ -14,17 +14,17 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
 {
   const ServerSetting s = server_setting(snapshot, "CODER_SUPPORT_LINKS");
   std::vector<Evidence> evidence = setting_evidence(s);
-  if (s.sources.empty()) {
-    std::vector<Finding> missing = missing_coderd(snapshot);
-    if (!missing.empty()) {
-      return missing;
-    }
-  }
   if (const CoderDocument* config = snapshot.coder_data.find("config")) {
     const Json& links = json_path(config->json, {"config", "support", "links"});
     if (links.is_array() && !links.empty()) {
       return {finding(Outcome::pass, fmt::format("{} support link(s) configured", links.size()), {},
                       {Evidence{config->path, "/config/support/links", excerpt(links.dump(), 160)}})};
+    }
+  }
+  if (s.sources.empty()) {
+    std::vector<Finding> missing = missing_coderd(snapshot);
+    if (!missing.empty()) {
+      return missing;
     }
   }
   switch (s.state) {
