@@ -45,6 +45,10 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
                                      "backs up",
                       {}, setting_evidence(s))};
     }
+    if (!snapshot.coverage("pods").usable()) {
+      return {finding(Outcome::unknown, "pods were not collected, so whether PostgreSQL runs in the cluster is unknown; "
+                                        "if it is external, its backups cannot be seen from here")};
+    }
     return {finding(Outcome::info, "PostgreSQL is outside the cluster, so its backups cannot be seen from here: confirm "
                                    "automated backups and point-in-time recovery on the database service, and take one "
                                    "before every Coder upgrade")};

@@ -28,7 +28,21 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
                     {}, std::move(evidence))};
   }
   const int per_replica = *cap.builtin_per_replica;
-  const int external = cap.external_seen();
+  if (!cap.external_seen()) {
+    if (per_replica == 0 && cap.health_total > 0) {
+      return {finding(Outcome::pass,
+                      fmt::format("built-in daemons are off (CODER_PROVISIONER_DAEMONS=0) and the health report lists {} "
+                                  "provisioner daemon(s)",
+                                  cap.health_total),
+                      {}, std::move(evidence))};
+    }
+    return {finding(Outcome::unknown,
+                    fmt::format("CODER_PROVISIONER_DAEMONS gives {} built-in daemon(s) per replica, but whether external "
+                                "provisioners run is unknown: no coderd or provisioner pods or Deployments in the input",
+                                per_replica),
+                    {}, std::move(evidence))};
+  }
+  const int external = *cap.external_seen();
   const std::string how = cap.setting.state == ServerSetting::State::unset
                             ? fmt::format("CODER_PROVISIONER_DAEMONS is not set, so each replica runs the default {}", per_replica)
                             : fmt::format("CODER_PROVISIONER_DAEMONS={}", per_replica);
@@ -36,7 +50,7 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
     return {finding(Outcome::warn,
                     fmt::format("{} built-in provisioner daemons per coderd replica ({} in all) run beside {} external "
                                 "provisioner(s): {}; template builds still run inside coderd",
-                                per_replica, *cap.builtin(), external, how),
+                                per_replica, cap.builtin().value_or(per_replica), external, how),
                     {}, std::move(evidence))};
   }
   if (external == 0 && per_replica == 0) {

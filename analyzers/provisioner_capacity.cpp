@@ -55,9 +55,7 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
     evidence.push_back(std::move(e));
   }
   const int demand = *building + *pending;
-  const std::string capacity = fmt::format("{} daemon(s): {} external, {} built-in ({} per replica x {} replica(s))",
-                                           *total, cap.external_seen(), *cap.builtin(), *cap.builtin_per_replica,
-                                           cap.coderd_replicas);
+  const std::string capacity = cap.describe();
   if (demand > *total) {
     return {finding(Outcome::warn,
                     fmt::format("{} build(s) in flight ({} building, {} pending) but only {}: each daemon runs one build "

@@ -17,7 +17,14 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions& op
     return {no_user_count("the need for external provisioners")};
   }
   const ProvisionerCapacity cap = provisioner_capacity(snapshot);
-  const int external = cap.external_seen();
+  if (!cap.external_seen()) {
+    return {finding(Outcome::unknown,
+                    fmt::format("{}: whether external provisioners run is unknown (no coderd or provisioner pods or "
+                                "Deployments in the input)",
+                                describe_basis(*basis)),
+                    {}, basis->evidence)};
+  }
+  const int external = *cap.external_seen();
   if (basis->tier == "1k") {
     return {finding(Outcome::pass,
                     fmt::format("{}: built-in provisioners are acceptable at this size; {} external provisioner(s) seen",

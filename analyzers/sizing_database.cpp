@@ -59,6 +59,11 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions& op
   if (!findings.empty()) {
     return findings;
   }
+  if (!snapshot.coverage("pods").usable()) {
+    return {finding(Outcome::unknown,
+                    fmt::format("{}: pods were not collected, so the database's size cannot be seen; {}", head, wanted),
+                    {}, basis->evidence)};
+  }
   return {finding(Outcome::info,
                   fmt::format("{}: the database is outside the cluster, so its size cannot be seen here; {}", head, wanted),
                   {}, basis->evidence)};

@@ -40,7 +40,7 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions& op
   }
   const std::string rule = fmt::format("the tier's {} daemons for {} users scaled to {} users gives {}", t.provisioners,
                                        t.users, users, expected);
-  const std::string have = fmt::format("{} daemon(s) ({} external, {} built-in)", *total, cap.external_seen(), *cap.builtin());
+  const std::string have = cap.describe();
   const std::string head = describe_basis(*basis);
   if (*total >= expected) {
     return {finding(Outcome::pass, fmt::format("{}: {} cover the reference ({})", head, have, rule), {}, std::move(evidence))};

@@ -344,19 +344,54 @@ namespace cva {
 
 std::optional<int> ProvisionerCapacity::builtin() const
 {
-  if (!builtin_per_replica) {
+  if (builtin_per_replica && cluster_known) {
+    return *builtin_per_replica * coderd_replicas;
+  }
+  if (builtin_per_replica && *builtin_per_replica == 0) {
+    return 0;
+  }
+  if (health_builtin >= 0) {
+    return health_builtin;
+  }
+  return std::nullopt;
+}
+
+std::optional<int> ProvisionerCapacity::external_seen() const
+{
+  if (!cluster_known && health_external < 0) {
     return std::nullopt;
   }
-  return *builtin_per_replica * coderd_replicas;
+  return std::max(external, health_external);
 }
 
 std::optional<int> ProvisionerCapacity::total() const
 {
   const std::optional<int> b = builtin();
-  if (!b) {
-    return std::nullopt;
+  const std::optional<int> e = external_seen();
+  if (b && e) {
+    return *b + *e;
   }
-  return *b + external_seen();
+  if (health_total >= 0) {
+    return health_total;
+  }
+  return std::nullopt;
+}
+
+std::string ProvisionerCapacity::describe() const
+{
+  const std::optional<int> t = total();
+  const std::optional<int> b = builtin();
+  const std::optional<int> e = external_seen();
+  if (b && e) {
+    return fmt::format("{} daemon(s) ({} external, {} built-in{})", *t, *e, *b,
+                       cluster_known && builtin_per_replica
+                         ? fmt::format(": {} per replica x {} replica(s)", *builtin_per_replica, coderd_replicas)
+                         : std::string());
+  }
+  if (t) {
+    return fmt::format("{} daemon(s) listed by the health report", *t);
+  }
+  return "an unknown number of daemons";
 }
 
 ProvisionerCapacity provisioner_capacity(const Snapshot& snapshot)
@@ -365,6 +400,7 @@ ProvisionerCapacity provisioner_capacity(const Snapshot& snapshot)
   c.setting = server_setting(snapshot, "CODER_PROVISIONER_DAEMONS");
   c.coderd_replicas = coderd_replica_count(snapshot);
   c.external = external_provisioner_count(snapshot);
+  c.cluster_known = c.coderd_replicas > 0 && (snapshot.coverage("pods").usable() || snapshot.coverage("deployments").usable());
   if (c.setting.state == ServerSetting::State::unset) {
     c.builtin_per_replica = 3;
     if (c.setting.value) {
@@ -380,8 +416,11 @@ ProvisionerCapacity provisioner_capacity(const Snapshot& snapshot)
     }
   }
   if (const std::optional<HealthReport> report = health_report(snapshot);
-      report && report->section("provisioner_daemons") != nullptr && report->section("provisioner_daemons")->present &&
-      !snapshot.coder.coderd.empty()) {
+      report && report->section("provisioner_daemons") != nullptr && report->section("provisioner_daemons")->present) {
+    c.health_total = static_cast<int>(report->provisioners.size());
+  }
+  if (const std::optional<HealthReport> report = health_report(snapshot);
+      report && c.health_total >= 0 && !snapshot.coder.coderd.empty()) {
     c.health_external = 0;
     c.health_builtin = 0;
     for (const HealthProvisioner& p : report->provisioners) {

@@ -107,22 +107,26 @@ int coderd_replica_count(const Snapshot& snapshot);
 // provisioner pods without a workload in the input (one daemon per pod, as the chart runs them).
 int external_provisioner_count(const Snapshot& snapshot);
 
-// How many provisioner daemons the deployment runs.
+// How many provisioner daemons the deployment runs, from the cluster input and the health report.
 struct ProvisionerCapacity
 {
   ServerSetting setting;                   // CODER_PROVISIONER_DAEMONS
-  std::optional<int> builtin_per_replica;  // nullopt when the setting's value is unseen
+  std::optional<int> builtin_per_replica; // nullopt when the setting's value is unseen
   int coderd_replicas = 0;
-  int external = 0;         // external provisioner daemons in the cluster input
-  int health_external = -1; // daemons in the health report not running inside coderd; -1 unknown
-  int health_builtin = -1;  // daemons in the health report running inside coderd; -1 unknown
+  bool cluster_known = false; // coderd and provisioner pods or workloads could be counted
+  int external = 0;           // external provisioner daemons in the cluster input
+  int health_external = -1;   // daemons in the health report not running inside coderd; -1 unknown
+  int health_builtin = -1;    // daemons in the health report running inside coderd; -1 unknown
+  int health_total = -1;      // daemons the health report lists; -1 without that section
 
   // Built-in daemons across all replicas, when known.
   std::optional<int> builtin() const;
-  // External provisioners seen anywhere (cluster or health report).
-  int external_seen() const { return std::max(external, health_external); }
-  // Every daemon, when the built-in count is known.
+  // External provisioners seen anywhere (cluster or health report), when known.
+  std::optional<int> external_seen() const;
+  // Every daemon: built-in plus external, else the health report's count.
   std::optional<int> total() const;
+  // "5 daemon(s) (2 external, 3 built-in)", or what is known of it.
+  std::string describe() const;
 };
 
 ProvisionerCapacity provisioner_capacity(const Snapshot& snapshot);

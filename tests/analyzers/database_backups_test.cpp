@@ -37,12 +37,16 @@ TEST_SUITE("analyzers/database-backups")
                                       {"cluster-resources/cronjobs/coder.json", list({cronjob("nightly", "pg_dump coder > /b/x.sql")})}});
     CHECK(run_check(s, "database-backups").outcome == Outcome::pass);
     const Snapshot external = snapshot_from({{"cluster-resources/deployments/coder.json",
-                                              list({coderd_deployment(3, Json::array({secret_env("CODER_PG_CONNECTION_URL", "db", "url")}))})}});
+                                              list({coderd_deployment(3, Json::array({secret_env("CODER_PG_CONNECTION_URL", "db", "url")}))})},
+                                             {"cluster-resources/pods/coder.json", list({coderd_pod("coder-a", "n1")})}});
     CHECK(run_check(external, "database-backups").outcome == Outcome::info);
   }
 
-  TEST_CASE("is unknown when CronJobs were forbidden")
+  TEST_CASE("is unknown when CronJobs were forbidden, or pods were not collected")
   {
+    const Snapshot no_pods = snapshot_from({{"cluster-resources/deployments/coder.json",
+                                             list({coderd_deployment(3, Json::array({secret_env("CODER_PG_CONNECTION_URL", "db", "url")}))})}});
+    CHECK(run_check(no_pods, "database-backups").outcome == Outcome::unknown);
     const Snapshot s = snapshot_from({{"cluster-resources/pods/coder.json", list({k_pg})},
                                       {"cluster-resources/cronjobs-errors.json", R"(["cronjobs.batch is forbidden"])"}});
     CHECK(run_check(s, "database-backups").outcome == Outcome::unknown);

@@ -41,3 +41,24 @@ TEST_SUITE("analyzers/provisioner-builtin-daemons")
     CHECK(run_check(s, "provisioner-builtin-daemons").outcome == Outcome::unknown);
   }
 }
+
+TEST_SUITE("analyzers/provisioner-builtin-daemons")
+{
+  TEST_CASE("a support bundle alone: unknown external provisioners, unless built-in daemons are off")
+  {
+    const std::string health =
+      R"({"provisioner_daemons": {"severity": "ok", "items": [{"provisioner_daemon": {"name": "p-1", "version": "v2.18.5"}}]}})";
+    const Snapshot on = snapshot_from({
+      {"coder/support-bundle/deployment/config.json",
+       R"({"options": [{"env": "CODER_PROVISIONER_DAEMONS", "value": "3", "value_source": "default"}]})"},
+      {"coder/support-bundle/deployment/health.json", health},
+    });
+    CHECK(run_check(on, "provisioner-builtin-daemons").outcome == Outcome::unknown);
+    const Snapshot off = snapshot_from({
+      {"coder/support-bundle/deployment/config.json",
+       R"({"options": [{"env": "CODER_PROVISIONER_DAEMONS", "value": "0", "value_source": "env"}]})"},
+      {"coder/support-bundle/deployment/health.json", health},
+    });
+    CHECK(run_check(off, "provisioner-builtin-daemons").outcome == Outcome::pass);
+  }
+}
