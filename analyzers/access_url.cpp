@@ -14,11 +14,8 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
 {
   const ServerSetting s = server_setting(snapshot, "CODER_ACCESS_URL");
   std::vector<Evidence> evidence = setting_evidence(s);
-  if (s.sources.empty()) {
-    std::vector<Finding> missing = missing_coderd(snapshot);
-    if (!missing.empty()) {
-      return missing;
-    }
+  if (std::vector<Finding> missing = missing_setting(snapshot, s); !missing.empty()) {
+    return missing;
   }
   if (s.state == ServerSetting::State::unset) {
     return {finding(Outcome::warn, "CODER_ACCESS_URL is not set (health code EACS01): Coder cannot tell users, agents "

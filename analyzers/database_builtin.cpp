@@ -13,11 +13,8 @@ using namespace cva;
 std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
 {
   const ServerSetting s = server_setting(snapshot, "CODER_PG_CONNECTION_URL");
-  if (s.sources.empty()) {
-    std::vector<Finding> missing = missing_coderd(snapshot);
-    if (!missing.empty()) {
-      return missing;
-    }
+  if (std::vector<Finding> missing = missing_setting(snapshot, s); !missing.empty()) {
+    return missing;
   }
   switch (s.state) {
     case ServerSetting::State::set:

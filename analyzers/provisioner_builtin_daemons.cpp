@@ -14,11 +14,8 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
 {
   const ProvisionerCapacity cap = provisioner_capacity(snapshot);
   std::vector<Evidence> evidence = setting_evidence(cap.setting);
-  if (cap.setting.sources.empty()) {
-    std::vector<Finding> missing = missing_coderd(snapshot);
-    if (!missing.empty()) {
-      return missing;
-    }
+  if (std::vector<Finding> missing = missing_setting(snapshot, cap.setting); !missing.empty()) {
+    return missing;
   }
   if (!cap.builtin_per_replica) {
     return {finding(Outcome::unknown,

@@ -13,8 +13,6 @@ namespace {
 
 using namespace cva;
 
-constexpr double k_gib = 1024.0 * 1024 * 1024;
-
 std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions& options)
 {
   const std::optional<SizingBasis> basis = sizing_basis(snapshot, options);

@@ -21,11 +21,8 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
                       {Evidence{config->path, "/config/support/links", excerpt(links.dump(), 160)}})};
     }
   }
-  if (s.sources.empty()) {
-    std::vector<Finding> missing = missing_coderd(snapshot);
-    if (!missing.empty()) {
-      return missing;
-    }
+  if (std::vector<Finding> missing = missing_setting(snapshot, s); !missing.empty()) {
+    return missing;
   }
   switch (s.state) {
     case ServerSetting::State::set:

@@ -233,6 +233,11 @@ std::optional<SizingBasis> sizing_basis(const Snapshot& snapshot, const Analysis
   return b;
 }
 
+std::vector<Finding> missing_setting(const Snapshot& snapshot, const ServerSetting& setting)
+{
+  return setting.sources.empty() ? missing_coderd(snapshot) : std::vector<Finding>{};
+}
+
 Finding no_user_count(std::string_view what)
 {
   return finding(Outcome::unknown,

@@ -146,6 +146,13 @@ struct SizingBasis
 // nullopt when no user count or tier is known.
 std::optional<SizingBasis> sizing_basis(const Snapshot& snapshot, const AnalysisOptions& options);
 
+// The `unknown` finding of a check about a server setting that was seen nowhere (no coderd in the
+// cluster input and no deployment config); empty when `setting` has a source.
+std::vector<Finding> missing_setting(const Snapshot& snapshot, const ServerSetting& setting);
+
+// Bytes in a GiB, for comparing memory quantities with the reference's GB figures.
+inline constexpr double k_gib = 1024.0 * 1024 * 1024;
+
 // The `unknown` finding of a check that needs a user count it could not find.
 Finding no_user_count(std::string_view what);
 
