@@ -33,7 +33,8 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
         continue;
       }
       by_type[v.type].push_back(&o);
-      evidence[v.type].push_back(evidence_at(*o.object, base + std::to_string(i), v.type + " " + v.detail));
+      evidence[v.type].push_back(
+        evidence_at(*o.object, base + std::to_string(i), v.detail.empty() ? v.type : v.type + " " + v.detail));
     }
   }
   std::vector<Finding> findings;
