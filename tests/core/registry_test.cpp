@@ -32,4 +32,13 @@ TEST_SUITE("check/registry")
     }
     CHECK(ids == stems);
   }
+
+  TEST_CASE("every check has its test file (fires, healthy, missing input)")
+  {
+    for (const CheckInfo& c : checks()) {
+      std::string stem(c.id);
+      std::replace(stem.begin(), stem.end(), '-', '_');
+      CHECK_MESSAGE(std::filesystem::exists(source_dir() / "tests" / "analyzers" / (stem + "_test.cpp")), c.id);
+    }
+  }
 }
