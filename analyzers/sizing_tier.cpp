@@ -22,8 +22,12 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions& op
   if (t.running_workspaces > 0) {
     limits += fmt::format(", {} running workspaces and {} concurrent builds", t.running_workspaces, t.concurrent_builds);
   }
-  const std::string rule = options.tier ? std::string("set in --config")
-                                        : std::string("the smallest tier whose user limit covers the count");
+  std::string rule = options.tier ? std::string("set in --config")
+                                  : std::string("the smallest tier whose user limit covers the count");
+  if (!options.tier && basis->users && t.name != "1k") {
+    const int below = t.name == "2k" ? 1000 : t.name == "3k" ? 2000 : 3000;
+    rule += fmt::format(": {} users is above the {}k tier's {}", *basis->users, below / 1000, below);
+  }
   findings.push_back(finding(Outcome::info, fmt::format("{}: {} ({})", describe_basis(*basis), limits, rule), {},
                              basis->evidence));
   const std::optional<UserCount> observed = observed_user_count(snapshot);

@@ -31,6 +31,20 @@ TEST_SUITE("model/coder_health")
     CHECK_FALSE(r.section("usage_publishing")->present);
   }
 
+  TEST_CASE("an older report: severities derived from `healthy`, database warnings as strings")
+  {
+    const Json doc = Json::parse(R"({"healthy": false,
+      "database": {"healthy": false, "reachable": true, "latency": "20ms", "warnings": ["EDB02: slow"], "error": null},
+      "websocket": {"healthy": true}})");
+    const HealthReport r = parse_health_report(doc, "old.json", Json());
+    CHECK(r.severity == "error");
+    CHECK(r.section("database")->severity == "error");
+    CHECK(r.section("database")->codes() == std::vector<std::string>{"EDB02"});
+    CHECK(r.section("database")->error.empty());
+    CHECK(r.section("websocket")->severity == "ok");
+    CHECK_FALSE(r.db_latency_ms.has_value());
+  }
+
   TEST_CASE("knows every documented code and links to its anchor")
   {
     for (const char* code : {"EUNKNOWN", "EACS01", "EACS02", "EACS03", "EACS04", "EDB01", "EDB02", "EDERP01", "EDERP02",
