@@ -13,10 +13,12 @@ std::map<std::string, std::string> outcomes(std::string_view sample)
 {
   const CommandResult r = run_cli({"analyze", sample_archive(sample).string(), "-o", "json", "--fail-on", "never"});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  const Json report = Json::parse(r.out);
   std::map<std::string, std::string> out;
-  for (const Json& c : Json::parse(r.out)["checks"]) {
-    out[c["id"].get<std::string>()] = c["outcome"].get<std::string>();
+  for (const Json& c : report.at("checks")) {
+    out[c.at("id").get<std::string>()] = c.at("outcome").get<std::string>();
   }
+  REQUIRE(out.size() >= 40);
   return out;
 }
 
