@@ -35,23 +35,14 @@ int run_analyze(const AnalyzeOptions& opt)
     }
     config = std::move(*loaded);
   }
-  ManifestOptions manifest_options;
-  manifest_options.default_namespace = opt.namespace_;
-  auto input = load_inputs(opt.inputs, {}, manifest_options);
-  if (!input) {
-    throw Fatal(input.error().message);
-  }
-  auto snapshot = Snapshot::build(std::move(*input));
-  if (!snapshot) {
-    throw Fatal(snapshot.error().message);
-  }
+  const Snapshot snapshot = load_snapshot(opt.inputs, opt.namespace_);
   RunOptions run;
   apply_config(config, run);
   run.only = split_ids(opt.only);
   for (std::string& id : split_ids(opt.skip)) {
     run.skip.push_back(std::move(id));
   }
-  auto report = run_checks(*snapshot, run);
+  auto report = run_checks(snapshot, run);
   if (!report) {
     throw Fatal(report.error().message, k_exit_usage);
   }

@@ -1,5 +1,6 @@
 #include "cli.hpp"
 
+#include <core/bundle/input.hpp>
 #include <core/util/error.hpp>
 #include <core/version.hpp>
 
@@ -19,6 +20,25 @@ bool use_color(int fd)
     return false;
   }
   return ::isatty(fd) == 1;
+}
+
+Snapshot load_snapshot(const std::vector<std::string>& inputs, const std::string& manifest_namespace,
+                       std::string* top_dir)
+{
+  ManifestOptions manifest_options;
+  manifest_options.default_namespace = manifest_namespace;
+  auto input = load_inputs(inputs, {}, manifest_options);
+  if (!input) {
+    throw Fatal(input.error().message);
+  }
+  if (top_dir != nullptr) {
+    *top_dir = input->top_dir;
+  }
+  auto snapshot = Snapshot::build(std::move(*input));
+  if (!snapshot) {
+    throw Fatal(snapshot.error().message);
+  }
+  return std::move(*snapshot);
 }
 
 std::vector<std::string> split_ids(const std::vector<std::string>& values)
@@ -55,6 +75,8 @@ int cli_main(int argc, char** argv)
   app.footer(fmt::format("Run `{} <command> --help` for a command's options and examples.", inv.program));
   setup_analyze(app, inv);
   setup_checks(app, inv);
+  setup_collect(app, inv);
+  setup_serve(app, inv);
   setup_version(app, inv);
 
   try {

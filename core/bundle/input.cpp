@@ -43,11 +43,15 @@ bool has_bundle_marker(const Bundle& bundle)
          !bundle.list("cluster-info/").empty();
 }
 
+} // namespace
+
 bool looks_like_coder_support(const Bundle& bundle)
 {
   return !bundle.list("deployment/").empty() || bundle.contains("agent/agent.json") ||
          bundle.contains("network/netcheck.json") || bundle.contains("workspace/workspace.json");
 }
+
+namespace {
 
 bool looks_like_cluster_info_dump(const Bundle& bundle)
 {
@@ -275,7 +279,9 @@ Result<LoadedInput> load_inputs(const std::vector<std::string>& args, const Read
     if (fs::is_directory(path, ec)) {
       CVA_TRY_ASSIGN(bundle, read_directory(arg, limits));
       Bundle probe = bundle;
-      strip_single_top_dir(probe);
+      if (!looks_like_coder_support(probe)) {
+        strip_single_top_dir(probe);
+      }
       if (looks_like_coder_support(probe) && !has_bundle_marker(probe)) {
         support_zips.emplace_back(arg, std::move(probe));
         continue;
@@ -325,7 +331,9 @@ Result<LoadedInput> load_inputs(const std::vector<std::string>& args, const Read
     }
     if (zip) {
       CVA_TRY_ASSIGN(bundle, read_archive_memory(head_bytes, arg, limits));
-      strip_single_top_dir(bundle);
+      if (!looks_like_coder_support(bundle)) {
+        strip_single_top_dir(bundle);
+      }
       if (!looks_like_coder_support(bundle)) {
         return fail(fmt::format("{}: not a Coder support bundle (no deployment/, agent/ or network/ files)", arg));
       }
@@ -357,13 +365,16 @@ Result<LoadedInput> load_inputs(const std::vector<std::string>& args, const Read
     result.format = InputFormat::coder_support;
   }
 
-  for (std::size_t i = 0; i < support_zips.size(); ++i) {
-    const std::string prefix = i == 0 ? fmt::format("{}/", paths::k_coder_support)
-                                      : fmt::format("{}-{}/", paths::k_coder_support, i + 1);
-    if (!result.bundle.list(prefix).empty()) {
-      return fail(fmt::format("{}: the cluster archive already holds a Coder support bundle", support_zips[i].first));
-    }
-    result.bundle.merge(support_zips[i].second, prefix);
+  // The first free mount point: a cluster archive may already carry a support bundle.
+  std::size_t slot = 1;
+  for (const auto& [arg, zip] : support_zips) {
+    std::string prefix;
+    do {
+      prefix = slot == 1 ? fmt::format("{}/", paths::k_coder_support)
+                         : fmt::format("{}-{}/", paths::k_coder_support, slot);
+      ++slot;
+    } while (!result.bundle.list(prefix).empty());
+    result.bundle.merge(zip, prefix);
   }
   return result;
 }

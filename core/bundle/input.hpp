@@ -40,7 +40,8 @@ struct ManifestOptions
 // Reads INPUT arguments: at most one cluster input (a tar.gz or tar archive, a bundle directory,
 // a cluster-info dump directory, or manifests: files, directories or `-` for stdin, which may be
 // several) plus any number of Coder support zips (mounted under `coder/support-bundle/`; a
-// second zip goes under `coder/support-bundle-2/` and so on). Nothing is written anywhere. Errors
+// later zip, or one added to an archive that already holds one, goes under the first free
+// `coder/support-bundle-<n>/`). Nothing is written anywhere. Errors
 // name the argument.
 Result<LoadedInput> load_inputs(const std::vector<std::string>& args, const ReadLimits& limits = {},
                                 const ManifestOptions& manifest_options = {});
@@ -48,6 +49,10 @@ Result<LoadedInput> load_inputs(const std::vector<std::string>& args, const Read
 // Reads a directory tree into a bundle under the same rules as archives: symlinks are not
 // followed (one leading outside the directory is an error), and the limits apply.
 Result<Bundle> read_directory(const std::string& dir, const ReadLimits& limits = {});
+
+// True when `bundle` holds the files of a `coder support bundle` zip (deployment/, agent/,
+// network/ or workspace/ files at its root).
+bool looks_like_coder_support(const Bundle& bundle);
 
 // If every path of `bundle` sits under one top directory and the root holds no bundle marker,
 // moves them up one level and returns the directory's name; otherwise returns an empty string.

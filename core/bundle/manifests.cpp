@@ -111,6 +111,9 @@ Json make_pod(const Json& workload, const std::string& ns, const std::string& po
   meta["namespace"] = ns;
   const std::string kind = json_string(workload, "kind");
   const std::string wname = json_string(json_at(workload, "metadata"), "name");
+  if (!meta["annotations"].is_object()) {
+    meta["annotations"] = Json::object();
+  }
   meta["annotations"][std::string(k_synthesized_annotation)] = kind + "/" + wname;
   meta["ownerReferences"] = Json::array(
     {Json{{"apiVersion", json_string(workload, "apiVersion")}, {"kind", kind}, {"name", wname},
@@ -166,7 +169,15 @@ Result<Bundle> manifests_to_bundle(const std::vector<ManifestObject>& objects,
   std::set<std::string> seen;
   for (const ManifestObject& mo : objects) {
     Json obj = mo.object;
+    // Malformed input may carry a metadata or annotations that is not a mapping: replace it
+    // rather than throw, since the object is still worth laying out.
+    if (!obj["metadata"].is_object()) {
+      obj["metadata"] = Json::object();
+    }
     Json& meta = obj["metadata"];
+    if (meta.contains("annotations") && !meta["annotations"].is_object()) {
+      meta["annotations"] = Json::object();
+    }
     if (!is_cluster_scoped_builtin(obj) && json_string(meta, "namespace").empty()) {
       meta["namespace"] = default_namespace;
     }

@@ -15,7 +15,7 @@ Result<Json> parse_json(std::string_view text, std::string_view what)
 {
   try {
     return Json::parse(text.begin(), text.end());
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {
     std::string detail = e.what();
     if (const auto pos = detail.find("]: "); pos != std::string::npos) {
       detail = detail.substr(pos + 3);

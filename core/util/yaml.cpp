@@ -139,18 +139,49 @@ void emit(YAML::Emitter& out, const Json& v)
 
 Result<std::vector<Json>> parse_yaml_documents(std::string_view text, std::string_view what)
 {
-  try {
-    std::vector<Json> out;
-    for (const YAML::Node& doc : YAML::LoadAll(std::string(text))) {
-      Json j = node_to_json(doc, 0);
+  // Documents are split here and parsed one by one: yaml-cpp 0.7's LoadAll loops forever on some
+  // malformed streams (a lone ","), while Load parses exactly one document and returns.
+  struct Document
+  {
+    std::string text;
+    int first_line = 0;
+  };
+  std::vector<Document> documents(1);
+  int line_no = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t end = std::min(text.find('\n', pos), text.size());
+    const std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    const bool marker = line.starts_with("---") && (line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r');
+    const bool doc_end = line == "..." || line == "...\r";
+    if (marker || doc_end) {
+      documents.push_back(Document{{}, line_no});
+      if (marker && line.size() > 4) {
+        documents.back().text = std::string(line.substr(4));
+        documents.back().text += '\n';
+      }
+      continue;
+    }
+    documents.back().text.append(line);
+    documents.back().text += '\n';
+  }
+  std::vector<Json> out;
+  for (const Document& doc : documents) {
+    if (doc.text.find_first_not_of(" \t\r\n") == std::string::npos) {
+      continue;
+    }
+    try {
+      Json j = node_to_json(YAML::Load(doc.text), 0);
       if (!j.is_null()) {
         out.push_back(std::move(j));
       }
+    } catch (const YAML::Exception& e) {
+      return fail(fmt::format("{}: invalid YAML at line {}: {}", what, doc.first_line + e.mark.line + 1, e.msg));
     }
-    return out;
-  } catch (const YAML::Exception& e) {
-    return fail(fmt::format("{}: invalid YAML at line {}: {}", what, e.mark.line + 1, e.msg));
   }
+  return out;
 }
 
 std::string to_yaml(const Json& value)

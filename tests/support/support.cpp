@@ -8,9 +8,11 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <fstream>
@@ -72,6 +74,43 @@ void write_text(const fs::path& path, std::string_view text)
   out << text;
 }
 
+namespace {
+
+// The process environment with `overrides` ("NAME=value") replacing or adding variables.
+std::vector<std::string> merged_environment(const std::vector<std::string>& overrides)
+{
+  std::vector<std::string> envs;
+  for (char** e = environ; *e != nullptr; ++e) {
+    envs.emplace_back(*e);
+  }
+  for (const std::string& e : overrides) {
+    const std::string name = e.substr(0, e.find('='));
+    std::erase_if(envs, [&](const std::string& x) { return x.starts_with(name + "="); });
+    envs.push_back(e);
+  }
+  return envs;
+}
+
+// In a forked child: executes `argv` (looked up on PATH) with environment `envs`, or exits 127.
+[[noreturn]] void exec_child(const std::vector<std::string>& argv, const std::vector<std::string>& envs)
+{
+  std::vector<char*> args;
+  for (const std::string& a : argv) {
+    args.push_back(const_cast<char*>(a.c_str()));
+  }
+  args.push_back(nullptr);
+  std::vector<char*> envp;
+  for (const std::string& e : envs) {
+    envp.push_back(const_cast<char*>(e.c_str()));
+  }
+  envp.push_back(nullptr);
+  ::execvpe(args[0], args.data(), envp.data());
+  std::fprintf(stderr, "exec %s: %s\n", args[0], std::strerror(errno));
+  ::_exit(127);
+}
+
+} // namespace
+
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& stdin_text,
                           const std::vector<std::string>& env)
 {
@@ -81,15 +120,7 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
   if (::pipe(in_pipe) != 0 || ::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) {
     throw std::runtime_error("pipe failed");
   }
-  std::vector<std::string> envs;
-  for (char** e = environ; *e != nullptr; ++e) {
-    envs.emplace_back(*e);
-  }
-  for (const std::string& e : env) {
-    const std::string name = e.substr(0, e.find('='));
-    std::erase_if(envs, [&](const std::string& x) { return x.starts_with(name + "="); });
-    envs.push_back(e);
-  }
+  const std::vector<std::string> envs = merged_environment(env);
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(in_pipe[0], 0);
@@ -98,19 +129,7 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
     for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) {
       ::close(fd);
     }
-    std::vector<char*> args;
-    for (const std::string& a : argv) {
-      args.push_back(const_cast<char*>(a.c_str()));
-    }
-    args.push_back(nullptr);
-    std::vector<char*> envp;
-    for (const std::string& e : envs) {
-      envp.push_back(const_cast<char*>(e.c_str()));
-    }
-    envp.push_back(nullptr);
-    ::execvpe(args[0], args.data(), envp.data());
-    std::fprintf(stderr, "exec %s: %s\n", args[0], std::strerror(errno));
-    ::_exit(127);
+    exec_child(argv, envs);
   }
   ::close(in_pipe[0]);
   ::close(out_pipe[1]);
@@ -182,11 +201,94 @@ CommandResult run_cli(const std::vector<std::string>& args, const std::string& s
   return run_command(argv, stdin_text, env);
 }
 
+ServeProcess::ServeProcess(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                           bool own_kubeconfig)
+{
+  int out_pipe[2];
+  if (::pipe(out_pipe) != 0) {
+    throw std::runtime_error("pipe failed");
+  }
+  std::vector<std::string> argv{CVA_CLI, "serve"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const bool has_kubeconfig =
+    std::find(args.begin(), args.end(), "--kubeconfig-out") != args.end();
+  if (!has_kubeconfig && own_kubeconfig) {
+    argv.push_back("--kubeconfig-out");
+    argv.push_back((m_dir / "kubeconfig").string());
+  }
+  const std::string err_path = (m_dir / "stderr").string();
+  const std::vector<std::string> envs = merged_environment(env);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int err_fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(out_pipe[1], 1);
+    ::dup2(err_fd, 2);
+    ::close(out_pipe[0]);
+    ::close(out_pipe[1]);
+    exec_child(argv, envs);
+  }
+  ::close(out_pipe[1]);
+  m_pid = pid;
+  // Read stdout until the export line (or the process gives up).
+  char buf[4096];
+  while (m_stdout.find('\n') == std::string::npos) {
+    pollfd p{out_pipe[0], POLLIN, 0};
+    if (::poll(&p, 1, 30'000) <= 0) {
+      break;
+    }
+    const ssize_t n = ::read(out_pipe[0], buf, sizeof buf);
+    if (n <= 0) {
+      break;
+    }
+    m_stdout.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(out_pipe[0]);
+  const std::string prefix = "export KUBECONFIG=";
+  if (!m_stdout.starts_with(prefix)) {
+    const int code = stop(9);
+    throw std::runtime_error(fmt::format("serve did not start (exit {}): {}", code, stderr_text()));
+  }
+  m_kubeconfig = m_stdout.substr(prefix.size(), m_stdout.find('\n') - prefix.size());
+  const std::string config = read_text(m_kubeconfig);
+  const auto server = config.find("server: ");
+  m_url = config.substr(server + 8, config.find('\n', server) - server - 8);
+}
+
+ServeProcess::~ServeProcess()
+{
+  stop();
+}
+
+std::string ServeProcess::stderr_text() const
+{
+  return read_text(m_dir / "stderr");
+}
+
+int ServeProcess::stop(int signal)
+{
+  if (m_pid <= 0) {
+    return -1;
+  }
+  ::kill(m_pid, signal);
+  int status = 0;
+  ::waitpid(m_pid, &status, 0);
+  m_pid = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+CommandResult run_kubectl(const ServeProcess& server, const std::vector<std::string>& args)
+{
+  std::vector<std::string> argv{"kubectl"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv, {}, {"KUBECONFIG=" + server.kubeconfig(), "KUBECACHEDIR=" + server.cache_dir()});
+}
+
 Snapshot snapshot_from(const std::map<std::string, std::string>& files)
 {
   LoadedInput input;
   for (const auto& [path, text] : files) {
-    if (!path.ends_with(".json") || path.ends_with("-errors.json") || path.starts_with("coder/")) {
+    if (!path.ends_with(".json") || path.ends_with("-errors.json") || path.starts_with("coder/") ||
+        path.starts_with("coder-cva/") || path.starts_with("cluster-info/")) {
       input.bundle.put(path, text);
       continue;
     }
@@ -208,7 +310,9 @@ Snapshot snapshot_from(const std::map<std::string, std::string>& files)
     }
     input.bundle.put(path, to_pretty_json(list));
   }
-  input.bundle.put("coder-cva/manifest.json", R"({"format_version": 1})");
+  if (!input.bundle.contains("coder-cva/manifest.json")) {
+    input.bundle.put("coder-cva/manifest.json", R"({"format_version": 1})");
+  }
   input.origins = {"<test>"};
   auto snapshot = Snapshot::build(std::move(input));
   REQUIRE_MESSAGE(snapshot.has_value(), (snapshot ? "" : snapshot.error().message));
@@ -239,6 +343,57 @@ CheckResult run_check(const Snapshot& snapshot, std::string_view id, const Analy
   REQUIRE_MESSAGE(report.has_value(), (report ? "" : report.error().message));
   REQUIRE(report->checks.size() == 1);
   return report->checks[0];
+}
+
+} // namespace cva::test
+
+#include <archive.h>
+#include <archive_entry.h>
+
+namespace cva::test {
+
+void write_raw_archive(const std::filesystem::path& path, const std::vector<RawEntry>& entries, bool zip)
+{
+  archive* a = archive_write_new();
+  if (zip) {
+    archive_write_set_format_zip(a);
+  } else {
+    archive_write_set_format_pax_restricted(a);
+    archive_write_add_filter_gzip(a);
+  }
+  REQUIRE(archive_write_open_filename(a, path.c_str()) == ARCHIVE_OK);
+  for (const RawEntry& e : entries) {
+    archive_entry* entry = archive_entry_new();
+    archive_entry_set_pathname(entry, e.name.c_str());
+    archive_entry_set_mtime(entry, 1'700'000'000, 0);
+    switch (e.type) {
+      case RawEntry::Type::file:
+        archive_entry_set_filetype(entry, AE_IFREG);
+        archive_entry_set_perm(entry, 0644);
+        archive_entry_set_size(entry, static_cast<la_int64_t>(e.data.size()));
+        break;
+      case RawEntry::Type::symlink:
+        archive_entry_set_filetype(entry, AE_IFLNK);
+        archive_entry_set_perm(entry, 0777);
+        archive_entry_set_symlink(entry, e.data.c_str());
+        break;
+      case RawEntry::Type::hardlink:
+        archive_entry_set_filetype(entry, AE_IFREG);
+        archive_entry_set_hardlink(entry, e.data.c_str());
+        break;
+      case RawEntry::Type::directory:
+        archive_entry_set_filetype(entry, AE_IFDIR);
+        archive_entry_set_perm(entry, 0755);
+        break;
+    }
+    REQUIRE(archive_write_header(a, entry) == ARCHIVE_OK);
+    if (e.type == RawEntry::Type::file && !e.data.empty()) {
+      archive_write_data(a, e.data.data(), e.data.size());
+    }
+    archive_entry_free(entry);
+  }
+  archive_write_close(a);
+  archive_write_free(a);
 }
 
 } // namespace cva::test

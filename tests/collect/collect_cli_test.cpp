@@ -1,0 +1,351 @@
+// `collect` with the real kubectl against `serve` holding known clusters: round trip, faults,
+// redaction canaries, read-only traffic, interruption and the errors a user can meet.
+#include <core/bundle/archive.hpp>
+#include <core/bundle/input.hpp>
+#include <core/model/snapshot.hpp>
+#include <core/util/json.hpp>
+
+#include <doctest/doctest.h>
+
+#include "../support/support.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+using namespace cva;
+namespace fs = std::filesystem;
+
+namespace {
+
+// The built-in kinds `collect` lists cluster-wide; the incident sample refuses some of them per
+// namespace, which a real API server shows as a refused cluster-wide list.
+const char* k_incident_rbac = "403:/api/v1/events;403:/apis/policy/v1/poddisruptionbudgets";
+
+test::CommandResult collect(const test::ServeProcess& server, std::vector<std::string> args)
+{
+  args.insert(args.begin(), "collect");
+  return test::run_cli(args, {}, {"KUBECONFIG=" + server.kubeconfig(), "KUBECACHEDIR=" + server.cache_dir(), "CODER_SESSION_TOKEN="});
+}
+
+Snapshot read_snapshot(const fs::path& archive)
+{
+  auto in = load_inputs({archive.string()});
+  REQUIRE_MESSAGE(in.has_value(), (in ? "" : in.error().message));
+  auto s = Snapshot::build(std::move(*in));
+  REQUIRE_MESSAGE(s.has_value(), (s ? "" : s.error().message));
+  return std::move(*s);
+}
+
+Json manifest_of(const Snapshot& s)
+{
+  return s.manifest();
+}
+
+std::set<std::string> names(const std::vector<Pod>& pods)
+{
+  std::set<std::string> out;
+  for (const Pod& p : pods) {
+    out.insert(p.meta.namespace_ + "/" + p.meta.name);
+  }
+  return out;
+}
+
+std::map<std::string, std::string> outcomes(const std::string& report_json)
+{
+  std::map<std::string, std::string> out;
+  for (const Json& c : Json::parse(report_json)["checks"]) {
+    out[c["id"]] = c["outcome"];
+  }
+  return out;
+}
+
+// Every file of an archive, decompressed, as one string (to grep for canaries).
+std::string all_text(const fs::path& archive)
+{
+  auto bundle = read_archive_file(archive);
+  REQUIRE(bundle.has_value());
+  std::string out;
+  for (const auto& [path, bytes] : bundle->files()) {
+    out += path;
+    out += '\n';
+    out += bytes;
+    out += '\n';
+  }
+  return out;
+}
+
+bool proxy_running()
+{
+  return test::run_command({"pgrep", "-f", "kubectl.* proxy --unix-socket"}).exit_code == 0;
+}
+
+} // namespace
+
+TEST_SUITE("collect")
+{
+  TEST_CASE("cli: collect round trip: the archive holds what the cluster held and analyzes the same")
+  {
+    test::ServeProcess server({test::sample_archive("incident").string()}, {"CODER_CVA_SERVE_FAULTS=" + std::string(k_incident_rbac)});
+    test::TempDir dir;
+    const fs::path archive = dir / "round.tar.gz";
+    const auto r = collect(server, {"-o", archive.string(), "--no-analyze"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    CHECK(r.out.empty());
+    CHECK(r.err.find("cluster-resources") != std::string::npos);
+    CHECK(r.err.find("Wrote " + archive.string()) != std::string::npos);
+
+    const Snapshot original = read_snapshot(test::sample_archive("incident"));
+    const Snapshot copy = read_snapshot(archive);
+    CHECK(names(copy.pods) == names(original.pods));
+    CHECK(copy.nodes.size() == original.nodes.size());
+    CHECK(copy.workloads.size() == original.workloads.size());
+    CHECK(copy.services.size() == original.services.size());
+    CHECK(copy.pvcs.size() == original.pvcs.size());
+    CHECK(copy.storage_classes.size() == original.storage_classes.size());
+    CHECK(copy.network_policies.size() == original.network_policies.size());
+    CHECK(copy.coder.coderd.size() == 1);
+    // What the original could not see, the copy could not see either, and says why.
+    CHECK(copy.coverage("events").state == CoverageState::partial);
+    CHECK(copy.coverage("events").refused.contains("kube-system"));
+    CHECK(copy.coverage("csidrivers").state == CoverageState::forbidden);
+    CHECK(copy.coverage("poddisruptionbudgets").refused.contains("coder"));
+    // The autoscaler's status ConfigMap came with its data.
+    const ConfigMap* ca = copy.find_config_map("kube-system", "cluster-autoscaler-status");
+    REQUIRE(ca != nullptr);
+    CHECK(ca->data.contains("status"));
+    // Logs of the control plane, current and previous.
+    CHECK(copy.bundle().contains("cluster-resources/pods/logs/coder/coder-7c9d8f6b4-x2x9k/coder.log"));
+    CHECK(copy.bundle().contains("cluster-resources/pods/logs/coder/coder-7c9d8f6b4-x2x9k/coder-previous.log"));
+    const Json manifest = manifest_of(copy);
+    CHECK(manifest["format_version"] == 1);
+    CHECK(manifest["collectors"].size() >= 6);
+    CHECK(manifest["complete"] == false);
+
+    const auto before = test::run_cli({"analyze", test::sample_archive("incident").string(), "-o", "json", "--fail-on", "never"});
+    const auto after = test::run_cli({"analyze", archive.string(), "-o", "json", "--fail-on", "never"});
+    auto expected = outcomes(before.out);
+    auto actual = outcomes(after.out);
+    // The sample carries a Coder support bundle that a live collection without one cannot have.
+    for (auto* m : {&expected, &actual}) {
+      for (auto it = m->begin(); it != m->end();) {
+        it = it->first.starts_with("health-") || it->first.starts_with("sizing-") ? m->erase(it) : std::next(it);
+      }
+    }
+    for (const auto& [id, outcome] : expected) {
+      CAPTURE(id);
+      CHECK(actual[id] == outcome);
+    }
+  }
+
+  TEST_CASE("cli: collect records every fault and still writes a complete archive")
+  {
+    const std::string faults =
+      "403:/api/v1/namespaces/kube-system/configmaps;"
+      "403:/api/v1/configmaps;"
+      "500:/apis/apps/v1/statefulsets;"
+      "drop:/api/v1/services;"
+      "delay=4000:/apis/networking.k8s.io/v1/networkpolicies;"
+      "403:/api/v1/nodes";
+    test::ServeProcess server({test::sample_archive("compliant").string()},
+                              {"CODER_CVA_SERVE_FAULTS=" + faults});
+    test::TempDir dir;
+    const fs::path archive = dir / "faults.tar.gz";
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto r = collect(server, {"--archive", archive.string(), "--request-timeout", "1s", "-o", "json", "--strict"});
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0).count();
+    CHECK(seconds < 20); // the slow endpoint cost one request timeout, not the run
+    CHECK(r.exit_code == 4);
+    REQUIRE(fs::exists(archive));
+    const Snapshot s = read_snapshot(archive);
+    CHECK(s.coverage("nodes").state == CoverageState::forbidden);
+    CHECK(s.coverage("statefulsets").state == CoverageState::failed);
+    CHECK(s.coverage("services").state == CoverageState::failed);
+    CHECK(s.coverage("networkpolicies").state == CoverageState::failed);
+    CHECK(s.coverage("networkpolicies").message.find("request failed") != std::string::npos);
+    // ConfigMaps: refused cluster-wide, then listed namespace by namespace, kube-system refused.
+    CHECK(s.coverage("configmaps").state == CoverageState::partial);
+    CHECK(s.coverage("configmaps").refused.contains("kube-system"));
+    CHECK_FALSE(s.coverage("configmaps").refused.contains("coder"));
+    // Kinds without faults were collected in full.
+    CHECK(s.coverage("pods").state == CoverageState::collected);
+    CHECK(s.coverage("deployments").state == CoverageState::collected);
+    // The report says unknown where it needed what was refused.
+    const Json report = Json::parse(r.out);
+    for (const Json& c : report["checks"]) {
+      if (c["id"] == "control-plane-autoscaled-nodes") {
+        CHECK(c["outcome"] == "unknown");
+      }
+    }
+  }
+
+  TEST_CASE("cli: collect writes no secret: canaries planted everywhere are redacted")
+  {
+    test::TempDir dir;
+    const fs::path bundle = dir / "canary";
+    test::write_text(bundle / "version.yaml", "kind: SupportBundle\n");
+    test::write_text(bundle / "cluster-info/cluster_version.json", R"({"info":{"gitVersion":"v1.30.4","major":"1","minor":"30"}})");
+    test::write_text(bundle / "cluster-resources/namespaces.json", R"({"items":[{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"coder"}}]})");
+    test::write_text(bundle / "cluster-resources/pods/coder.json", R"({"items":[{"apiVersion":"v1","kind":"Pod",
+      "metadata":{"name":"coder-abc12-x1","namespace":"coder","labels":{"app.kubernetes.io/name":"coder"},
+                  "annotations":{"acme.io/api-token":"CANARY-annotation-01","kubectl.kubernetes.io/last-applied-configuration":"{\"env\":[{\"name\":\"DB_PASSWORD\",\"value\":\"CANARY-applied-02\"}]}"}},
+      "spec":{"nodeName":"n1","containers":[{"name":"coder","image":"ghcr.io/coder/coder:v2.18.5","args":["server"],
+        "ports":[{"name":"http","containerPort":8080},{"name":"prometheus-http","containerPort":2112}],
+        "env":[{"name":"CODER_PG_CONNECTION_URL","value":"postgres://coder:CANARY-pgurl-03@db.internal:5432/coder"},
+               {"name":"CODER_OIDC_CLIENT_SECRET","value":"CANARY-oidc-04"},
+               {"name":"CODER_ACCESS_URL","value":"https://coder.example.com"}]}]},
+      "status":{"phase":"Running","containerStatuses":[{"name":"coder","ready":true,"restartCount":0}]}}]})");
+    test::write_text(bundle / "cluster-resources/services/coder.json", R"({"items":[{"apiVersion":"v1","kind":"Service",
+      "metadata":{"name":"coder","namespace":"coder"},"spec":{"selector":{"app.kubernetes.io/name":"coder"},"ports":[{"name":"http","port":80,"targetPort":"http"}]}}]})");
+    test::write_text(bundle / "cluster-resources/configmaps/coder.json", R"({"items":[{"apiVersion":"v1","kind":"ConfigMap",
+      "metadata":{"name":"coder-env","namespace":"coder"},"data":{"CODER_OIDC_CLIENT_SECRET":"CANARY-cm-05","notes":"connect with password=CANARY-cm-06 please"}}]})");
+    test::write_text(bundle / "cluster-resources/secrets/coder.json", R"({"items":[{"apiVersion":"v1","kind":"Secret",
+      "metadata":{"name":"coder-db-url","namespace":"coder"},"data":{"url":"Q0FOQVJZLXNlY3JldC0wNw=="}}]})");
+    test::write_text(bundle / "cluster-resources/pods/logs/coder/coder-abc12-x1/coder.log",
+                     "2026-11-20 09:00:00.000 [info] dialing postgres://coder:CANARY-log-08@db:5432\n"
+                     "2026-11-20 09:00:01.000 [debu] Authorization: Bearer CANARYlog09CANARYlog09\n");
+    test::write_text(bundle / "coder/metrics/coder-abc12-x1.prom", "coderd_build_info{version=\"v2\",token=\"CANARY-metric-10\"} 1\n");
+    test::write_text(bundle / "coder/api/config.json", R"({"config":{"pg_connection_url":"postgres://x:CANARY-api-11@y/z","oidc":{"client_secret":"CANARY-api-12"}}})");
+    test::write_text(bundle / "coder/api/buildinfo.json", R"({"version":"v2.18.5"})");
+    Bundle zip;
+    zip.put("deployment/config.json", R"({"config":{"oauth2":{"github":{"client_secret":"CANARY-zip-13"}}}})");
+    zip.put("agent/logs.txt", "agent token=CANARY-zip-14\n");
+    zip.put("workspace/template_file.zip", "PK binary CANARY-zip-15");
+    test::write_text(dir / "support.zip", *write_zip_memory(zip, 1'700'000'000));
+
+    test::ServeProcess server({bundle.string()});
+    const fs::path archive = dir / "canary.tar.gz";
+    const auto r = test::run_cli({"collect", "-o", archive.string(), "--no-analyze", "--coder-bundle", (dir / "support.zip").string(),
+                                  "--coder-token", "CANARY-token-16", "--redact-pattern", "acme-internal-([0-9]+)"},
+                                 {}, {"KUBECONFIG=" + server.kubeconfig(), "KUBECACHEDIR=" + server.cache_dir()});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    const std::string text = all_text(archive);
+    for (const char* canary : {"CANARY-annotation-01", "CANARY-applied-02", "CANARY-pgurl-03", "CANARY-oidc-04", "CANARY-cm-05",
+                               "CANARY-cm-06", "CANARY-log-08", "CANARYlog09", "CANARY-metric-10", "CANARY-api-11",
+                               "CANARY-api-12", "CANARY-zip-13", "CANARY-zip-14", "CANARY-zip-15", "CANARY-token-16"}) {
+      CAPTURE(std::string(canary));
+      CHECK(text.find(canary) == std::string::npos);
+    }
+    CHECK(text.find("CANARY") == std::string::npos);
+    CHECK(text.find("Q0FOQVJZ") == std::string::npos);
+    CHECK(text.find("<redacted:") != std::string::npos);
+    CHECK(text.find("https://coder.example.com") != std::string::npos); // not over-redacted
+    const Snapshot s = read_snapshot(archive);
+    const Json& redaction = s.manifest()["redaction"];
+    CHECK(redaction["env-secret-name"].get<int>() >= 2);
+    CHECK(redaction["url-credentials"].get<int>() >= 1);
+    CHECK(redaction["secret-key-name"].get<int>() >= 3);
+    CHECK(s.manifest().dump().find("CANARY") == std::string::npos);
+    // The Coder API was reached with the token, and the support bundle was unpacked.
+    CHECK(s.bundle().contains("coder/api/config.json"));
+    CHECK(s.bundle().contains("coder/support-bundle/deployment/config.json"));
+    CHECK_FALSE(s.bundle().contains("coder/support-bundle/workspace/template_file.zip"));
+    CHECK(s.bundle().contains("coder/metrics/coder-abc12-x1.prom"));
+    // Only GETs reached the server.
+    const std::string log = server.stderr_text();
+    std::size_t requests = 0;
+    std::size_t pos = 0;
+    while ((pos = log.find('\n', pos)) != std::string::npos) {
+      ++pos;
+      if (pos < log.size() && log.compare(pos, 4, "GET ") == 0) {
+        ++requests;
+      }
+    }
+    CHECK(requests > 20);
+    for (const char* verb : {"\nPOST ", "\nPUT ", "\nPATCH ", "\nDELETE "}) {
+      CHECK(log.find(verb) == std::string::npos);
+    }
+  }
+
+  TEST_CASE("cli: collect bounds logs by lines and bytes, and --since narrows them")
+  {
+    test::ServeProcess server({test::sample_archive("incident").string()});
+    test::TempDir dir;
+    const fs::path archive = dir / "logs.tar.gz";
+    const auto r = collect(server, {"-o", archive.string(), "--no-analyze", "--max-log-lines", "2", "--max-log-bytes", "120", "--since", "2h"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    const Snapshot s = read_snapshot(archive);
+    const std::string* log = s.bundle().get("cluster-resources/pods/logs/coder/coder-7c9d8f6b4-x2x9k/coder.log");
+    REQUIRE(log != nullptr);
+    CHECK(std::count(log->begin(), log->end(), '\n') <= 2);
+    CHECK(log->size() <= 120);
+    const std::string requests = server.stderr_text();
+    CHECK(requests.find("tailLines=2&limitBytes=120") != std::string::npos);
+    CHECK(requests.find("sinceSeconds=7200") != std::string::npos);
+  }
+
+  TEST_CASE("cli: an interrupted collect leaves no archive and no kubectl proxy")
+  {
+    test::ServeProcess server({test::sample_archive("incident").string()},
+                              {"CODER_CVA_SERVE_FAULTS=delay=20000:/apis/apps/v1/deployments"});
+    test::TempDir dir;
+    const fs::path archive = dir / "never.tar.gz";
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      const int devnull = ::open("/dev/null", O_WRONLY);
+      ::dup2(devnull, 1);
+      ::dup2(devnull, 2);
+      ::setenv("KUBECONFIG", server.kubeconfig().c_str(), 1);
+      ::setenv("KUBECACHEDIR", server.cache_dir().c_str(), 1);
+      ::execl(CVA_CLI, CVA_CLI, "collect", "-o", archive.c_str(), "--no-analyze", "--request-timeout", "60s", nullptr);
+      ::_exit(127);
+    }
+    // Wait until the slow request is in flight, then interrupt.
+    for (int i = 0; i < 100 && server.stderr_text().find("/apis/apps/v1/statefulsets") == std::string::npos; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    CHECK(proxy_running());
+    ::kill(pid, SIGINT);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 130);
+    CHECK_FALSE(fs::exists(archive));
+    int files = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path())) {
+      ++files;
+    }
+    CHECK(files == 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    CHECK_FALSE(proxy_running());
+  }
+
+  TEST_CASE("cli: collect explains what stops it in one line")
+  {
+    test::TempDir dir;
+    const auto no_kubectl = test::run_cli({"collect", "-o", (dir / "x.tar.gz").string()}, {}, {"KUBECTL=/nonexistent/kubectl"});
+    CHECK(no_kubectl.exit_code == 1);
+    CHECK(no_kubectl.err.find("kubectl not found") != std::string::npos);
+
+    test::ServeProcess server({test::sample_archive("compliant").string()});
+    const auto bad_context = test::run_cli({"collect", "--context", "no-such-context", "-o", (dir / "x.tar.gz").string()}, {},
+                                           {"KUBECONFIG=" + server.kubeconfig()});
+    CHECK(bad_context.exit_code == 1);
+    CHECK(bad_context.err.find("no-such-context") != std::string::npos);
+
+    test::write_text(dir / "unreachable.yaml", R"(apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "http://127.0.0.1:9"}}]
+users: [{name: u, user: {}}]
+contexts: [{name: c, context: {cluster: c, user: u}}]
+current-context: c
+)");
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto unreachable = test::run_cli({"collect", "-o", (dir / "x.tar.gz").string(), "--request-timeout", "3s"}, {},
+                                           {"KUBECONFIG=" + (dir / "unreachable.yaml").string()});
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(15));
+    CHECK(unreachable.exit_code == 1);
+    CHECK(unreachable.err.find("cannot reach the cluster of context 'c'") != std::string::npos);
+    for (const auto* r : {&no_kubectl, &bad_context, &unreachable}) {
+      CHECK(r->err.find("kubectl-coder_cva: error: ") != std::string::npos);
+      CHECK(std::count(r->err.begin(), r->err.end(), '\n') <= 2); // "Collecting..." and the error
+    }
+    CHECK_FALSE(fs::exists(dir / "x.tar.gz"));
+  }
+}
