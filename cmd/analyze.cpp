@@ -1,4 +1,6 @@
 #include <cmd/cli.hpp>
+#include <core/bundle/input.hpp>
+#include <core/check/config.hpp>
 #include <core/check/runner.hpp>
 #include <core/model/snapshot.hpp>
 #include <core/report/formats.hpp>
@@ -19,15 +21,27 @@ struct AnalyzeOptions
   std::vector<std::string> only;
   std::vector<std::string> skip;
   std::string namespace_ = "default";
+  std::string config;
 };
 
 int run_analyze(const AnalyzeOptions& opt)
 {
   const auto fail_on = parse_fail_on(opt.fail_on);
+  Config config;
+  if (!opt.config.empty()) {
+    auto loaded = load_config(opt.config);
+    if (!loaded) {
+      throw Fatal(loaded.error().message, k_exit_usage);
+    }
+    config = std::move(*loaded);
+  }
   const Snapshot snapshot = load_snapshot(opt.inputs, opt.namespace_);
   RunOptions run;
+  apply_config(config, run);
   run.only = split_ids(opt.only);
-  run.skip = split_ids(opt.skip);
+  for (std::string& id : split_ids(opt.skip)) {
+    run.skip.push_back(std::move(id));
+  }
   auto report = run_checks(snapshot, run);
   if (!report) {
     throw Fatal(report.error().message, k_exit_usage);
@@ -59,6 +73,8 @@ void setup_analyze(CLI::App& app, Invocation& inv)
                   check_ids(), true);
   complete_option(inv, sub->add_option("--skip", opt->skip, "Skip these check ids (comma-separated, repeatable)"),
                   check_ids(), true);
+  sub->add_option("--config", opt->config,
+                  "YAML file: disable checks, override severities, set users/tier, exempt objects (see README)");
   complete_option(inv,
                   sub->add_option("-n,--namespace", opt->namespace_,
                                   "Namespace for manifests that name none (as `helm template` output)")

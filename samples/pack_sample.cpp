@@ -3,7 +3,7 @@
 //
 //   cva_pack_sample SAMPLE_DIR OUT_DIR
 //
-// SAMPLE_DIR holds sample.yaml (collection metadata and refused kinds), cluster/*.yaml
+// SAMPLE_DIR holds sample.yaml (collection metadata, refused and empty kinds), cluster/*.yaml
 // (manifests with status), logs/<ns>/<pod>/<container>.log, metrics/<pod>.prom (scraped
 // Prometheus text) and coder-support/ (the files of a `coder support bundle` zip). Writes OUT_DIR/<name>.tar.gz and, when coder-support/ exists,
 // OUT_DIR/<name>-coder-support.zip.
@@ -94,6 +94,14 @@ int main(int argc, char** argv)
     for (const auto& [kind, errors] : forbidden.items()) {
       bundle.put(fmt::format("{}/{}{}", paths::k_cluster_resources, kind, paths::k_errors_suffix),
                  to_pretty_json(errors));
+    }
+  }
+  // Kinds collected but empty (`empty: [horizontal-pod-autoscalers/coder, csidrivers]`), as the
+  // collector writes them: an empty List, so "none" is never mistaken for "not collected".
+  for (const Json& entry : json_array(meta, "empty")) {
+    if (entry.is_string()) {
+      bundle.put(fmt::format("{}/{}.json", paths::k_cluster_resources, entry.get<std::string>()),
+                 to_pretty_json(Json{{"apiVersion", "v1"}, {"kind", "List"}, {"items", Json::array()}}));
     }
   }
   for (const std::string& path : source.list("logs/")) {

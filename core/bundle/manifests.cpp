@@ -114,6 +114,9 @@ Json make_pod(const Json& workload, const std::string& ns, const std::string& po
   meta["namespace"] = ns;
   const std::string kind = json_string(workload, "kind");
   const std::string wname = json_string(json_at(workload, "metadata"), "name");
+  if (!meta["annotations"].is_object()) {
+    meta["annotations"] = Json::object();
+  }
   meta["annotations"][std::string(k_synthesized_annotation)] = kind + "/" + wname;
   meta["ownerReferences"] = Json::array(
     {Json{{"apiVersion", json_string(workload, "apiVersion")}, {"kind", kind}, {"name", wname},
@@ -169,6 +172,7 @@ Result<Bundle> manifests_to_bundle(const std::vector<ManifestObject>& objects,
   std::set<std::string> seen;
   for (const ManifestObject& mo : objects) {
     Json obj = mo.object;
+    // parse_manifest_text only keeps objects whose metadata is a mapping with a name.
     Json& meta = obj["metadata"];
     for (const char* field : {"labels", "annotations"}) {
       if (meta.contains(field) && !meta[field].is_object() && !meta[field].is_null()) {

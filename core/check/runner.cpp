@@ -49,6 +49,84 @@ Finding coverage_finding(const Snapshot& snapshot, std::string_view input, const
   return f;
 }
 
+const KubeObject* find_object(const Snapshot& snapshot, const ObjectRef& r)
+{
+  const auto in = [&](const auto& objects) -> const KubeObject* {
+    for (const auto& o : objects) {
+      if (o.kind == r.kind && o.meta.namespace_ == r.namespace_ && o.meta.name == r.name) {
+        return &o;
+      }
+    }
+    return nullptr;
+  };
+  for (const KubeObject* o :
+       {in(snapshot.pods), in(snapshot.workloads), in(snapshot.nodes), in(snapshot.pvcs), in(snapshot.pvs),
+        in(snapshot.storage_classes), in(snapshot.services), in(snapshot.pdbs), in(snapshot.hpas),
+        in(snapshot.namespaces), in(snapshot.config_maps), in(snapshot.csi_drivers), in(snapshot.network_policies)}) {
+    if (o != nullptr) {
+      return o;
+    }
+  }
+  return nullptr;
+}
+
+bool annotation_ignores(const KubeObject& object, std::string_view id)
+{
+  const auto it = object.meta.annotations.find(k_ignore_annotation);
+  if (it == object.meta.annotations.end()) {
+    return false;
+  }
+  std::string_view rest = it->second;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    std::string_view item = rest.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') {
+      item.remove_prefix(1);
+    }
+    while (!item.empty() && item.back() == ' ') {
+      item.remove_suffix(1);
+    }
+    if (item == id || item == "*" || item == "all") {
+      return true;
+    }
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+  }
+  return false;
+}
+
+// Why the finding's subject is exempt from check `id`, or empty when it is not.
+std::string exemption_reason(const Snapshot& snapshot, const Finding& f, std::string_view id,
+                             const std::vector<Exemption>& exemptions)
+{
+  if (f.objects.empty()) {
+    return {};
+  }
+  const ObjectRef& subject = f.objects.front();
+  for (const Exemption& e : exemptions) {
+    const bool check = e.checks.empty() || std::find(e.checks.begin(), e.checks.end(), id) != e.checks.end();
+    if (check && (e.kind.empty() || e.kind == subject.kind) &&
+        (e.namespace_.empty() || glob_match(e.namespace_, subject.namespace_)) &&
+        (e.name.empty() || glob_match(e.name, subject.name))) {
+      return e.reason.empty() ? std::string("exempted by --config") : fmt::format("exempted by --config: {}", e.reason);
+    }
+  }
+  const KubeObject* object = find_object(snapshot, subject);
+  if (object == nullptr) {
+    return {};
+  }
+  if (annotation_ignores(*object, id)) {
+    return fmt::format("exempted by annotation {} on {} {}", k_ignore_annotation, subject.kind, subject.name);
+  }
+  if (object->kind == "Pod") {
+    const Pod& pod = static_cast<const Pod&>(*object);
+    if (const Workload* w = snapshot.find_workload(pod.workload_kind, pod.meta.namespace_, pod.workload_name);
+        w != nullptr && annotation_ignores(*w, id)) {
+      return fmt::format("exempted by annotation {} on {} {}", k_ignore_annotation, w->kind, w->meta.name);
+    }
+  }
+  return {};
+}
+
 Outcome worst_of(const std::vector<Finding>& findings)
 {
   Outcome worst = Outcome::pass;
@@ -85,6 +163,15 @@ CheckResult run_one(const Snapshot& snapshot, const CheckInfo& info, const RunOp
       if (f.outcome == Outcome::warn || f.outcome == Outcome::fail) {
         f.outcome = it->second;
       }
+    }
+  }
+  for (Finding& f : result.findings) {
+    if (f.outcome == Outcome::pass) {
+      continue;
+    }
+    if (const std::string why = exemption_reason(snapshot, f, info.id, options.exemptions); !why.empty()) {
+      f.message = fmt::format("{} (was {}): {}", why, to_string(f.outcome), f.message);
+      f.outcome = Outcome::info;
     }
   }
   // Partial input: what was seen can fail the check, but never let it pass.
@@ -132,6 +219,13 @@ Result<Report> run_checks(const Snapshot& snapshot, const RunOptions& options)
       return fail(fmt::format("unknown check id '{}' (see `kubectl coder-cva checks`)", id));
     }
   }
+  for (const Exemption& e : options.exemptions) {
+    for (const std::string& id : e.checks) {
+      if (find_check(id) == nullptr) {
+        return fail(fmt::format("unknown check id '{}' in an exemption (see `kubectl coder-cva checks`)", id));
+      }
+    }
+  }
   Report report;
   report.tool_version = std::string(k_version);
   report.input_format = std::string(to_string(snapshot.format));
@@ -152,6 +246,32 @@ Result<Report> run_checks(const Snapshot& snapshot, const RunOptions& options)
     }
   }
   return report;
+}
+
+bool glob_match(std::string_view pattern, std::string_view text)
+{
+  std::size_t p = 0;
+  std::size_t t = 0;
+  std::size_t star = std::string_view::npos;
+  std::size_t mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == text[t])) {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') {
+    ++p;
+  }
+  return p == pattern.size();
 }
 
 std::optional<FailOn> parse_fail_on(std::string_view text)

@@ -2,6 +2,7 @@
 
 #include <core/check/finding.hpp>
 #include <core/check/registry.hpp>
+#include <core/model/tiers.hpp>
 #include <core/util/result.hpp>
 
 #include <map>
@@ -18,7 +19,23 @@ struct AnalysisOptions
 {
   std::optional<int> users;  // expected or known user count
   std::optional<std::string> tier; // 1k, 2k, 3k or 10k
+  Edition edition = Edition::current; // which reference numbers sizing checks apply
 };
+
+// Exempts findings about matching objects from one or more checks (from --config). Empty fields
+// match anything; `namespace_` and `name` take `*` and `?` wildcards.
+struct Exemption
+{
+  std::vector<std::string> checks; // ids; empty means every check
+  std::string kind;
+  std::string namespace_;
+  std::string name;
+  std::string reason;
+};
+
+// The annotation that exempts an object (or the workload owning a pod) from checks: a
+// comma-separated list of check ids, or `*` for all.
+inline constexpr std::string_view k_ignore_annotation = "coder-cva.coder.com/ignore";
 
 // Which checks run and how their outcomes are tuned.
 struct RunOptions
@@ -28,6 +45,9 @@ struct RunOptions
   AnalysisOptions analysis;
   // Per-check override of the outcome of violations (warn/fail findings).
   std::map<std::string, Outcome, std::less<>> severity;
+  // A finding whose subject (its first object) matches an exemption, or carries the ignore
+  // annotation for the check, becomes `info` and says why; `pass` findings are left alone.
+  std::vector<Exemption> exemptions;
 };
 
 // The result of one check: its registration, overall outcome and findings.
@@ -58,8 +78,12 @@ struct Report
 
 // Runs the selected checks over `snapshot`. A check whose declared input is not usable is
 // `unknown` without running; a check that throws is `unknown` with the error as its finding, so
-// one bad analyzer never takes the report down. Unknown ids in only/skip/severity are an error.
+// one bad analyzer never takes the report down. Severity overrides, then exemptions, apply to
+// the findings. Unknown ids in only/skip/severity/exemptions are an error.
 Result<Report> run_checks(const Snapshot& snapshot, const RunOptions& options);
+
+// True when `text` matches the glob `pattern` (`*` any run, `?` one character).
+bool glob_match(std::string_view pattern, std::string_view text);
 
 // The exit threshold of `--fail-on`.
 enum class FailOn

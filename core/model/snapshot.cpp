@@ -662,16 +662,19 @@ void SnapshotBuilder::resolve_owners(Snapshot& s)
 Result<void> SnapshotBuilder::parse_coder_data(Snapshot& s)
 {
   const Bundle& bundle = *s.m_bundle;
-  static const std::vector<std::string> k_documents = {
-    "buildinfo", "config", "health", "health_settings", "stats", "entitlements", "experiments",
-    "workspaces", "users", "deployment_stats"};
+  // Document name and its folder in a support bundle.
+  static const std::vector<std::pair<std::string, std::string>> k_documents = {
+    {"buildinfo", "deployment"}, {"config", "deployment"},       {"health", "deployment"},
+    {"health_settings", "deployment"}, {"stats", "deployment"},  {"entitlements", "deployment"},
+    {"experiments", "deployment"}, {"workspaces", "deployment"}, {"users", "deployment"},
+    {"deployment_stats", "deployment"}, {"interfaces", "network"}, {"netcheck", "network"}};
   const std::string support = std::string(paths::k_coder_support) + "/";
   const std::string api = std::string(paths::k_coder_api) + "/";
   for (const std::string& path : bundle.list(support)) {
     s.coder_data.support_files.push_back(path.substr(support.size()));
   }
-  for (const std::string& name : k_documents) {
-    for (const std::string& path : {api + name + ".json", support + "deployment/" + name + ".json"}) {
+  for (const auto& [name, folder] : k_documents) {
+    for (const std::string& path : {api + name + ".json", support + folder + "/" + name + ".json"}) {
       const std::string* text = bundle.get(path);
       Coverage& cov = s.m_coverage["coder/" + name];
       if (text == nullptr) {
@@ -696,6 +699,12 @@ Result<void> SnapshotBuilder::parse_coder_data(Snapshot& s)
         cov.paths.push_back(path);
         cov.message.clear();
       }
+    }
+  }
+  for (const auto& [name, folder] : k_documents) {
+    Coverage& cov = s.m_coverage["coder/" + name];
+    if (cov.state == CoverageState::absent && cov.message.empty()) {
+      cov.message = fmt::format("neither {}{}.json nor {}{}/{}.json is in the input", api, name, support, folder, name);
     }
   }
   const std::string metrics = std::string(paths::k_coder_metrics) + "/";

@@ -367,7 +367,8 @@ struct CoderDocument
 struct CoderData
 {
   // Keyed by the support bundle's file stem: buildinfo, config, health, health_settings, stats,
-  // entitlements, experiments, workspaces. Files that are empty or `null` are left out.
+  // entitlements, experiments, workspaces (deployment/), interfaces, netcheck (network/). Files
+  // that are empty or `null` are left out.
   std::map<std::string, CoderDocument, std::less<>> documents;
   // Prometheus text exposition per source path (coder/metrics/<pod>.prom,
   // deployment/prometheus.txt).

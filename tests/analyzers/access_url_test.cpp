@@ -1,0 +1,33 @@
+#include "builders.hpp"
+#include "../support/support.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace cva;
+using namespace cva::test;
+
+TEST_SUITE("analyzers/access-url")
+{
+  TEST_CASE("warns on the chart's in-cluster default")
+  {
+    const Snapshot s = snapshot_from({{"cluster-resources/deployments/coder.json",
+                                       list({coderd_deployment(3, Json::array({env("CODER_ACCESS_URL", "http://coder.coder.svc.cluster.local")}))})}});
+    const CheckResult r = run_check(s, "access-url");
+    CHECK(r.outcome == Outcome::warn);
+    CHECK(r.findings[0].message.find("in-cluster default") != std::string::npos);
+  }
+
+  TEST_CASE("passes an external HTTPS URL from the support bundle")
+  {
+    const Snapshot s = snapshot_from({{"coder/support-bundle/deployment/config.json",
+                                       R"({"options": [{"env": "CODER_ACCESS_URL", "value": "https://coder.example.com", "value_source": "env"}]})"}});
+    CHECK(run_check(s, "access-url").outcome == Outcome::pass);
+  }
+
+  TEST_CASE("is unknown when the URL comes from a ConfigMap whose data was not collected")
+  {
+    Json d = with(coderd_deployment(), "/spec/template/spec/containers/0/envFrom", Json::array({{{"configMapRef", {{"name", "coder-env"}}}}}));
+    const Snapshot s = snapshot_from({{"cluster-resources/deployments/coder.json", list({d})}});
+    CHECK(run_check(s, "access-url").outcome == Outcome::unknown);
+  }
+}

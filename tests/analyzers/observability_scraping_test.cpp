@@ -1,0 +1,52 @@
+#include "builders.hpp"
+#include "../support/support.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace cva;
+using namespace cva::test;
+
+namespace {
+const Json k_prometheus = {{"apiVersion", "v1"},
+                           {"kind", "Pod"},
+                           {"metadata",
+                            {{"name", "prometheus-0"},
+                             {"namespace", "coder-observability"},
+                             {"labels", {{"app.kubernetes.io/instance", "coder-observability"}}}}},
+                           {"spec", {{"containers", Json::array({{{"name", "prometheus-server"}, {"image", "prom/prometheus"}}})}}},
+                           {"status", {{"phase", "Running"}}}};
+Json annotated()
+{
+  return with(coderd_deployment(), "/spec/template/metadata/annotations",
+              {{"prometheus.io/scrape", "true"}, {"prometheus.io/port", "2112"}});
+}
+} // namespace
+
+TEST_SUITE("analyzers/observability-scraping")
+{
+  TEST_CASE("warns when the bundle runs but coderd is not annotated, and when neither exists")
+  {
+    const Snapshot bundle = snapshot_from({{"cluster-resources/deployments/coder.json", list({coderd_deployment()})},
+                                           {"cluster-resources/pods/coder-observability.json", list({k_prometheus})}});
+    CHECK(run_check(bundle, "observability-scraping").outcome == Outcome::warn);
+    const Snapshot none = snapshot_from({{"cluster-resources/deployments/coder.json", list({coderd_deployment()})},
+                                         {"cluster-resources/pods/coder.json", list({coderd_pod("coder-a", "n1")})}});
+    CHECK(run_check(none, "observability-scraping").outcome == Outcome::warn);
+  }
+
+  TEST_CASE("passes the bundle with annotated coderd; annotations without the bundle are info")
+  {
+    const Snapshot s = snapshot_from({{"cluster-resources/deployments/coder.json", list({annotated()})},
+                                      {"cluster-resources/pods/coder-observability.json", list({k_prometheus})}});
+    CHECK(run_check(s, "observability-scraping").outcome == Outcome::pass);
+    const Snapshot other = snapshot_from({{"cluster-resources/deployments/coder.json", list({annotated()})},
+                                          {"cluster-resources/pods/coder.json", list({coderd_pod("coder-a", "n1")})}});
+    CHECK(run_check(other, "observability-scraping").outcome == Outcome::info);
+  }
+
+  TEST_CASE("is unknown when pods were not collected")
+  {
+    const Snapshot s = snapshot_from({{"cluster-resources/deployments/coder.json", list({annotated()})}});
+    CHECK(run_check(s, "observability-scraping").outcome == Outcome::unknown);
+  }
+}

@@ -1,0 +1,48 @@
+#include "../support/support.hpp"
+
+#include <core/check/registry.hpp>
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+using namespace cva;
+using namespace cva::test;
+
+TEST_SUITE("check/registry")
+{
+  TEST_CASE("every analyzer file registers the check named after it, with its fields filled")
+  {
+    std::set<std::string> stems;
+    for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "analyzers")) {
+      if (entry.path().extension() == ".cpp") {
+        std::string id = entry.path().stem().string();
+        std::replace(id.begin(), id.end(), '_', '-');
+        stems.insert(id);
+      }
+    }
+    std::set<std::string> ids;
+    for (const CheckInfo& c : checks()) {
+      ids.insert(std::string(c.id));
+      CHECK_MESSAGE(c.doc_url.starts_with("https://coder.com/docs/"), c.id);
+      CHECK_MESSAGE(!c.title.empty(), c.id);
+      CHECK_MESSAGE(c.title.find('\n') == std::string_view::npos, c.id);
+    }
+    CHECK(ids == stems);
+  }
+
+  TEST_CASE("every check is exercised by a test under tests/analyzers")
+  {
+    std::string all;
+    for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "tests" / "analyzers")) {
+      if (entry.path().string().ends_with("_test.cpp")) {
+        all += read_text(entry.path());
+      }
+    }
+    for (const CheckInfo& c : checks()) {
+      CHECK_MESSAGE(all.find(fmt::format("\"{}\"", c.id)) != std::string::npos, c.id);
+    }
+  }
+}
