@@ -99,9 +99,9 @@ int cli_main(int argc, char** argv)
   setup_analyze(app, inv);
   setup_checks(app, inv);
   setup_collect(app, inv);
-  setup_serve(app, inv);
-  setup_netpol(app, inv);
   setup_completion(app, inv);
+  setup_netpol(app, inv);
+  setup_serve(app, inv);
   setup_usage(app, inv);
   setup_version(app, inv);
 

@@ -83,7 +83,7 @@ std::vector<std::string> lines_of(const std::string& text)
 TEST_CASE("cli: __complete offers subcommands, flags, output formats and check ids")
 {
   Candidates c = complete({""});
-  CHECK(c.values == std::vector<std::string>{"analyze", "checks", "completion", "version"});
+  CHECK(c.values == std::vector<std::string>{"analyze", "checks", "collect", "completion", "netpol", "serve", "version"});
   CHECK(c.directive == 4);
   CHECK(complete({"ch"}).values == std::vector<std::string>{"checks"});
 
@@ -151,7 +151,7 @@ comp "kubectl-coder_cva completion f"
   const std::vector<std::string> lines = lines_of(r.out);
   REQUIRE(lines.size() == 7);
   CHECK(lines[0] == "complete -o default -F _kubectl_coder_cva kubectl-coder_cva");
-  CHECK(lines[1] == "[kubectl-coder_cva ] analyze checks completion version");
+  CHECK(lines[1] == "[kubectl-coder_cva ] analyze checks collect completion netpol serve version");
   CHECK(lines[2] == "[kubectl-coder_cva an] analyze");
   CHECK(lines[3] == "[kubectl-coder_cva analyze b.tar.gz -o ] text json yaml markdown html sarif junit");
   // bash splits words at '=', so the candidate replaces only what follows it.
@@ -202,16 +202,16 @@ comp() {{
 }}
 comp "kubectl coder-cva "
 comp "kubectl coder-cva analyze -o s"
-comp "kubectl coder-cva analyze --skip workspace-"
+comp "kubectl coder-cva analyze --skip workspace-h"
 )sh",
                                          bash_completion.string(), kubectl.string());
   r = run_command({"bash", "--norc", "--noprofile", "-c", driver}, {}, {path_with(dir)});
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   const std::vector<std::string> lines = lines_of(r.out);
   REQUIRE(lines.size() == 3);
-  CHECK(lines[0] == "[kubectl coder-cva ] analyze checks completion version");
+  CHECK(lines[0] == "[kubectl coder-cva ] analyze checks collect completion netpol serve version");
   CHECK(lines[1] == "[kubectl coder-cva analyze -o s] sarif");
-  CHECK(lines[2] == "[kubectl coder-cva analyze --skip workspace-] workspace-host-volumes");
+  CHECK(lines[2] == "[kubectl coder-cva analyze --skip workspace-h] workspace-host-volumes");
 }
 
 TEST_CASE("cli: the zsh completion script completes in an interactive zsh")
@@ -264,7 +264,7 @@ TEST_CASE("cli: the fish completion script completes in real fish")
   write_text(dir / "bundle-a.tar.gz", "x");
   const std::string driver = fmt::format(
     "source {}; complete -C 'kubectl-coder_cva an'; echo --; complete -C 'kubectl-coder_cva analyze -o ht'; echo --; "
-    "complete -C 'kubectl-coder_cva analyze --only coderd-replicas,workspace'; echo --; "
+    "complete -C 'kubectl-coder_cva analyze --only coderd-replicas,workspace-h'; echo --; "
     "complete -C 'kubectl-coder_cva analyze {}/bundle-'",
     (dir / "completion.fish").string(), dir.path().string());
   const CommandResult r = run_command({fish.string(), "--no-config", "-c", driver}, {}, {path_with(dir)});

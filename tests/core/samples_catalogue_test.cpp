@@ -40,7 +40,7 @@ TEST_SUITE("samples")
     for (const auto& [id, outcome] : all) {
       tripped += outcome == "warn" || outcome == "fail" ? 1 : 0;
     }
-    CHECK(tripped * 3 >= static_cast<int>(all.size()) * 2);
+    CHECK(tripped * 2 > static_cast<int>(all.size())); // most of the catalogue
     for (const char* id : {"coderd-hpa", "provisioner-builtin-daemons", "database-in-cluster", "workspace-storage-class",
                            "storage-binding-mode", "access-url", "image-tags", "health-provisioner-daemons", "sizing-coderd"}) {
       CHECK_MESSAGE((all.at(id) == "warn" || all.at(id) == "fail"), id);

@@ -120,13 +120,13 @@ std::string daemonset(const std::string& name, const std::string& containers)
 
 TEST_SUITE("netpol/checks")
 {
-  TEST_CASE("the incident sample: workspaces cannot reach coderd or DNS, and nothing enforces the policy")
+  TEST_CASE("the incident sample: workspaces cannot reach coderd or DNS, coderd cannot reach git hosts, and nothing enforces the policies")
   {
     const Snapshot s = build(load_sample("incident"));
     const std::map<std::string, Outcome> expected = {
       {"network-workspaces-to-coderd", Outcome::fail}, {"network-dns", Outcome::fail},
       {"network-policy-enforcement", Outcome::warn},   {"network-workspace-ingress", Outcome::warn},
-      {"network-coderd-relay", Outcome::info},         {"network-coderd-egress", Outcome::pass},
+      {"network-coderd-relay", Outcome::info},         {"network-coderd-egress", Outcome::fail},
       {"network-coderd-to-postgres", Outcome::pass},   {"network-ingress-to-coderd", Outcome::pass},
       {"network-provisioners-to-coderd", Outcome::pass}, {"network-extended-policies", Outcome::pass},
     };
