@@ -92,9 +92,17 @@ std::string run(CollectContext& context)
         }
         auto r = run_process(argv, std::min<std::chrono::milliseconds>(o.timeout, std::chrono::minutes(3)));
         if (!r || r->exit_code != 0) {
+          std::string last_line;
+          if (r) {
+            std::string err = r->err;
+            while (!err.empty() && (err.back() == '\n' || err.back() == '\r')) {
+              err.pop_back();
+            }
+            last_line = context.redact(err.substr(err.find_last_of('\n') == std::string::npos ? 0 : err.find_last_of('\n') + 1));
+          }
           const std::string why = !r ? r.error().message
                                   : r->timed_out ? std::string("timed out")
-                                                 : fmt::format("exit {}: {}", r->exit_code, context.redactor().marker("cli-output"));
+                                                 : fmt::format("exit {}: {}", r->exit_code, last_line);
           context.record_coverage("coder/support-bundle/run", "failed", fmt::format("`coder support bundle` failed: {}", why));
         } else if (auto added_zip = add_zip(context, zip, slot); !added_zip) {
           context.record_coverage("coder/support-bundle/run", "failed", added_zip.error().message);
@@ -106,7 +114,11 @@ std::string run(CollectContext& context)
       }
     }
   }
-  return added == 0 ? std::string("none given") : fmt::format("{} Coder support bundle(s) added", added);
+  const std::size_t asked = o.coder_bundles.size() + (o.coder_support_workspace ? 1 : 0);
+  if (asked == 0) {
+    return "none asked for";
+  }
+  return fmt::format("{} of {} Coder support bundle(s) added", added, asked);
 }
 
 } // namespace

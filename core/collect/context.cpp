@@ -78,6 +78,12 @@ void CollectContext::modify_json(const std::string& path, const std::function<vo
   m_bundle.put(path, to_pretty_json(doc));
 }
 
+std::string CollectContext::redact(std::string_view text)
+{
+  std::lock_guard lock(m_redact_mutex);
+  return m_redactor.redact_text(text);
+}
+
 void CollectContext::put_raw(const std::string& path, std::string bytes)
 {
   std::lock_guard lock(m_mutex);

@@ -56,6 +56,8 @@ public:
   void put_text(const std::string& path, std::string_view text);
   // Parses the JSON at `path` (null when absent), lets `edit` change it, then redacts and stores it.
   void modify_json(const std::string& path, const std::function<void(Json&)>& edit);
+  // Redacts free text for messages (error lines quoting a tool's output).
+  std::string redact(std::string_view text);
   // Stores bytes as they are (used only for data already redacted or free of secrets).
   void put_raw(const std::string& path, std::string bytes);
 
