@@ -1,10 +1,12 @@
-# Script mode (cmake -P), run by the `krew-release` target:
-#   1. refuses a binary that needs any shared library but libc, libm, libstdc++ and libgcc_s (ldd);
+# Script mode (cmake -P), run by the `krew-release` target and the `release-pack` test:
+#   1. refuses a binary that needs any shared library but libc, libm, libstdc++, libgcc_s and the
+#      loader (its ELF NEEDED entries, read with READELF, so a cross-built binary is checked too);
 #   2. packs DIST/kubectl-coder_cva_<OS>_<ARCH>.tar.gz: the stripped binary and LICENSE at the top,
 #      with fixed timestamps so the same binary always gives the same archive and hash;
 #   3. writes DIST/coder-cva.yaml from TEMPLATE with one platform per archive present in DIST
-#      (archives built on other machines may be copied there first), each with its sha256.
-# With MANIFEST_ONLY=ON only step 3 runs.
+#      (archives built for other platforms, or on other machines, may be copied there first), each
+#      with its sha256.
+# With MANIFEST_ONLY=ON only step 3 runs; with CLEAN=ON, DIST is emptied first.
 cmake_minimum_required(VERSION 3.25)
 
 foreach(var TEMPLATE VERSION HOMEPAGE RELEASE_URL DIST)
@@ -16,30 +18,39 @@ endforeach()
 # Platforms the manifest must cover; others found in DIST are added too.
 set(expected_platforms linux_amd64 linux_arm64)
 
+if(CLEAN)
+  file(REMOVE_RECURSE ${DIST})
+endif()
+file(MAKE_DIRECTORY ${DIST})
+
 if(NOT MANIFEST_ONLY)
   foreach(var BINARY LICENSE OS ARCH)
     if(NOT DEFINED ${var})
       message(FATAL_ERROR "CvaKrewRelease.cmake: -D${var}= is required")
     endif()
   endforeach()
-  execute_process(COMMAND ldd ${BINARY} OUTPUT_VARIABLE ldd_out RESULT_VARIABLE ldd_rc)
-  if(NOT ldd_rc EQUAL 0)
-    message(FATAL_ERROR "ldd ${BINARY} failed")
+  if(NOT READELF)
+    set(READELF readelf)
   endif()
-  string(REPLACE "\n" ";" ldd_lines "${ldd_out}")
+  execute_process(COMMAND ${READELF} -d ${BINARY} OUTPUT_VARIABLE dynamic RESULT_VARIABLE readelf_rc)
+  if(NOT readelf_rc EQUAL 0)
+    message(FATAL_ERROR "${READELF} -d ${BINARY} failed")
+  endif()
+  string(REGEX MATCHALL "\\(NEEDED\\)[^\n]*\\[[^]\n]+\\]" needed_lines "${dynamic}")
   set(unexpected)
-  foreach(line IN LISTS ldd_lines)
-    string(STRIP "${line}" line)
-    if(line STREQUAL "" OR line MATCHES "^(linux-vdso|linux-gate)\\.so" OR line MATCHES "ld-linux[-a-z0-9_.]*\\.so"
-       OR line MATCHES "^(libc|libm|libstdc\\+\\+|libgcc_s)\\.so")
-      continue()
+  foreach(line IN LISTS needed_lines)
+    string(REGEX REPLACE ".*\\[([^]]+)\\]$" "\\1" library "${line}")
+    if(NOT library MATCHES "^(libc|libm|libstdc\\+\\+|libgcc_s)\\.so\\.[0-9]+$" AND NOT library MATCHES "^ld-linux")
+      list(APPEND unexpected "${library}")
     endif()
-    list(APPEND unexpected "${line}")
   endforeach()
+  if(NOT needed_lines)
+    message(FATAL_ERROR "${BINARY}: no NEEDED entries in its dynamic section (not a dynamic executable?)")
+  endif()
   if(unexpected)
-    list(JOIN unexpected "\n  " text)
-    message(FATAL_ERROR "${BINARY} needs shared libraries beyond libc and libstdc++ (configure with "
-                        "-DCVA_STATIC_RELEASE=ON; cpp-httplib cannot be static, see README):\n  ${text}")
+    list(JOIN unexpected " " text)
+    message(FATAL_ERROR "${BINARY} needs shared libraries beyond libc and libstdc++: ${text} (configure with "
+                        "-DCVA_LINK=static and install the static archives: scripts/install-deps)")
   endif()
 
   set(stage ${DIST}/stage-${OS}-${ARCH})

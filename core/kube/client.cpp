@@ -2,14 +2,12 @@
 
 #include <core/kube/process.hpp>
 #include <core/util/json.hpp>
+#include <core/version.hpp>
 
 #include <fmt/format.h>
-#include <httplib.h>
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,16 +26,7 @@ std::atomic<pid_t> g_proxy_pid{-1};
 
 bool socket_accepts(const std::string& path)
 {
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    return false;
-  }
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path.c_str());
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
+  return http::connect_unix(path, std::chrono::milliseconds(200)).has_value();
 }
 
 std::string first_error_line(const std::string& text)
@@ -195,59 +184,23 @@ std::string HttpResponse::describe() const
 }
 
 KubeClient::KubeClient(std::string socket_path, std::chrono::milliseconds request_timeout)
-  : m_socket(std::move(socket_path)), m_timeout(request_timeout)
+  : m_client(http::Endpoint::unix_socket(std::move(socket_path)),
+             http::ClientOptions{.timeout = request_timeout,
+                                 .default_headers = {{"User-Agent", fmt::format("kubectl-coder_cva/{}", k_version)},
+                                                     {"Accept", "*/*"}}})
 {
-}
-
-KubeClient::~KubeClient() = default;
-
-std::unique_ptr<httplib::Client> KubeClient::acquire() const
-{
-  {
-    std::lock_guard lock(m_mutex);
-    if (!m_idle.empty()) {
-      auto c = std::move(m_idle.back());
-      m_idle.pop_back();
-      return c;
-    }
-  }
-  auto c = std::make_unique<httplib::Client>(m_socket, 80);
-  c->set_address_family(AF_UNIX);
-  c->set_keep_alive(true);
-  // kubectl proxy only accepts Host: localhost; httplib would send the socket path.
-  c->set_default_headers({{"Host", "localhost"}});
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(m_timeout);
-  const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(m_timeout - seconds);
-  c->set_connection_timeout(seconds.count(), micros.count());
-  c->set_read_timeout(seconds.count(), micros.count());
-  c->set_write_timeout(seconds.count(), micros.count());
-  c->set_decompress(true);
-  return c;
-}
-
-void KubeClient::release(std::unique_ptr<httplib::Client> client) const
-{
-  std::lock_guard lock(m_mutex);
-  m_idle.push_back(std::move(client));
 }
 
 HttpResponse KubeClient::get(const std::string& path, const std::vector<std::pair<std::string, std::string>>& headers) const
 {
-  auto client = acquire();
-  httplib::Headers h;
-  for (const auto& [k, v] : headers) {
-    h.emplace(k, v);
-  }
   HttpResponse out;
-  auto res = client->Get(path, h);
-  if (!res) {
-    out.error = fmt::format("request failed: {}", httplib::to_string(res.error()));
-    // A broken connection must not be reused.
+  auto response = m_client.get(path, headers);
+  if (!response) {
+    out.error = fmt::format("request failed: {}", response.error().message);
     return out;
   }
-  out.status = res->status;
-  out.body = std::move(res->body);
-  release(std::move(client));
+  out.status = response->status;
+  out.body = std::move(response->body);
   return out;
 }
 

@@ -1,19 +1,15 @@
 #pragma once
 
+#include <core/http/client.hpp>
 #include <core/util/result.hpp>
 
 #include <sys/types.h>
 
 #include <chrono>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
-
-namespace httplib {
-class Client;
-}
 
 namespace cva {
 
@@ -81,25 +77,20 @@ struct HttpResponse
   std::string describe() const;
 };
 
-// Plain HTTP GETs to the API server through the proxy's unix socket, with keep-alive connections
-// shared across threads. Read-only by construction: it has no other verb.
+// Plain HTTP GETs to the API server through the proxy's unix socket (`Host: localhost`, which
+// the proxy requires), with keep-alive connections shared across threads. `request_timeout`
+// bounds the connect and each wait for the proxy. Read-only by construction: it has no other verb.
 class KubeClient
 {
 public:
   KubeClient(std::string socket_path, std::chrono::milliseconds request_timeout);
-  ~KubeClient();
 
-  // GETs `path` (with query) with extra `headers`. Thread-safe.
+  // GETs `path` (with query) with extra `headers`. Thread-safe. A transport failure gives status
+  // 0 and `error` = `request failed: GET <path>: <why>`.
   HttpResponse get(const std::string& path, const std::vector<std::pair<std::string, std::string>>& headers = {}) const;
 
 private:
-  std::unique_ptr<httplib::Client> acquire() const;
-  void release(std::unique_ptr<httplib::Client> client) const;
-
-  std::string m_socket;
-  std::chrono::milliseconds m_timeout;
-  mutable std::mutex m_mutex;
-  mutable std::vector<std::unique_ptr<httplib::Client>> m_idle;
+  http::Client m_client;
 };
 
 } // namespace cva

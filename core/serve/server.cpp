@@ -1,38 +1,19 @@
 #include "server.hpp"
 
-#include <fmt/format.h>
-#include <httplib.h>
+#include <core/http/server.hpp>
 
-#include <sys/socket.h>
+#include <fmt/format.h>
 
 #include <chrono>
-#include <csignal>
+#include <condition_variable>
 #include <mutex>
-#include <thread>
 
 namespace cva::serve {
 
 namespace {
 
-// httplib listens with a backlog of 5; kubectl opens a burst of connections for discovery, and
-// a full backlog costs it a one-second SYN retry, so widen the queue once bound.
-class Listener : public httplib::Server
-{
-public:
-  void widen_backlog() { ::listen(svr_sock_, SOMAXCONN); }
-
-  // stop() does nothing until the accept loop runs; shutting the listening socket down as well
-  // makes a loop that starts later end at once, so a stop between bind and run is not lost.
-  void halt()
-  {
-    stop();
-    const socket_t sock = svr_sock_;
-    if (sock != INVALID_SOCKET) {
-      ::shutdown(sock, SHUT_RDWR);
-    }
-  }
-};
-
+// Workers answer requests; idle keep-alive connections cost none. Injected delays hold one each,
+// so leave room for a collect run's concurrency (at most 64) on top of kubectl's.
 constexpr std::size_t k_threads = 64;
 
 } // namespace
@@ -41,21 +22,25 @@ struct HttpServer::Impl
 {
   const ApiServer& api;
   HttpOptions options;
-  Listener server;
+  std::unique_ptr<http::Server> server;
   int port = 0;
   std::mutex log_mutex;
+  std::mutex stop_mutex;
+  std::condition_variable stop_signal; // ends injected delays when the server stops
+  bool stopped = false;
 
   Impl(const ApiServer& a, HttpOptions o) : api(a), options(std::move(o)) {}
 
-  void handle(const httplib::Request& req, httplib::Response& res);
+  http::Response handle(const http::Request& req);
 };
 
-void HttpServer::Impl::handle(const httplib::Request& req, httplib::Response& res)
+http::Response HttpServer::Impl::handle(const http::Request& req)
 {
   const auto start = std::chrono::steady_clock::now();
   const FaultDecision fault = options.faults.decide(req.path);
   if (fault.delay_ms > 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(fault.delay_ms));
+    std::unique_lock lock(stop_mutex);
+    stop_signal.wait_for(lock, std::chrono::milliseconds(fault.delay_ms), [this] { return stopped; });
   }
   ApiResponse out;
   if (fault.status != 0) {
@@ -67,13 +52,15 @@ void HttpServer::Impl::handle(const httplib::Request& req, httplib::Response& re
     ApiRequest request;
     request.method = req.method;
     request.path = req.path;
-    request.params.insert(req.params.begin(), req.params.end());
-    request.accept = req.get_header_value("Accept");
-    request.coder_session_token = req.get_header_value("Coder-Session-Token");
+    request.params = req.params;
+    request.accept = req.header("Accept");
+    request.coder_session_token = req.header("Coder-Session-Token");
     out = api.handle(request);
   }
 
+  http::Response res;
   res.status = out.status;
+  res.headers.emplace_back("Content-Type", out.content_type);
   for (const std::string& warning : out.warnings) {
     std::string quoted;
     for (const char c : warning) {
@@ -82,7 +69,7 @@ void HttpServer::Impl::handle(const httplib::Request& req, httplib::Response& re
       }
       quoted += c == '\n' ? ' ' : c;
     }
-    res.set_header("Warning", fmt::format("299 - \"{}\"", quoted));
+    res.headers.emplace_back("Warning", fmt::format("299 - \"{}\"", quoted));
   }
   std::vector<std::string> notes;
   if (fault.delay_ms > 0) {
@@ -94,29 +81,16 @@ void HttpServer::Impl::handle(const httplib::Request& req, httplib::Response& re
   if (!out.note.empty()) {
     notes.push_back(out.note);
   }
+  res.body = std::move(out.body);
   if (fault.drop) {
-    // Declare the whole body, send half, then fail: the client sees the connection break mid-body.
-    auto body = std::make_shared<std::string>(std::move(out.body));
-    const std::size_t half = body->size() / 2;
-    res.set_content_provider(std::max<std::size_t>(body->size(), 1), out.content_type,
-                             [body, half](std::size_t offset, std::size_t, httplib::DataSink& sink) {
-                               if (offset < half) {
-                                 sink.write(body->data() + offset, half - offset);
-                                 return true;
-                               }
-                               return false;
-                             });
+    // Declare the whole body, send half, then close: the client sees the connection break mid-body.
+    if (res.body.empty()) {
+      res.body = "\n";
+    }
+    res.mode = http::Response::Mode::truncated;
+    res.truncate_at = res.body.size() / 2;
   } else if (out.stream) {
-    auto body = std::make_shared<std::string>(std::move(out.body));
-    res.set_chunked_content_provider(out.content_type, [body](std::size_t, httplib::DataSink& sink) {
-      if (!body->empty()) {
-        sink.write(body->data(), body->size());
-      }
-      sink.done();
-      return true;
-    });
-  } else {
-    res.set_content(std::move(out.body), out.content_type);
+    res.mode = http::Response::Mode::chunked;
   }
 
   if (options.log) {
@@ -129,33 +103,18 @@ void HttpServer::Impl::handle(const httplib::Request& req, httplib::Response& re
     const std::lock_guard lock(log_mutex);
     options.log(line);
   }
+  return res;
 }
 
 HttpServer::HttpServer(const ApiServer& api, HttpOptions options)
   : m_impl(std::make_unique<Impl>(api, std::move(options)))
 {
-  std::signal(SIGPIPE, SIG_IGN);
   Impl& impl = *m_impl;
-  impl.server.new_task_queue = [] { return new httplib::ThreadPool(k_threads); };
-  // Headers and body go out in separate writes; without TCP_NODELAY each response can wait for
-  // the client's delayed ACK (40 ms), which paging with small limits turns into seconds.
-  impl.server.set_tcp_nodelay(true);
-  impl.server.set_keep_alive_max_count(1000);
-  impl.server.set_pre_routing_handler([&impl](const httplib::Request& req, httplib::Response& res) {
-    if (req.method == "GET" || req.method == "HEAD") {
-      impl.handle(req, res);
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    // Other methods go through the routes below, after httplib has read their bodies, so a
-    // refused write leaves the connection usable.
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-  const auto write = [&impl](const httplib::Request& req, httplib::Response& res) { impl.handle(req, res); };
-  impl.server.Post(".*", write);
-  impl.server.Put(".*", write);
-  impl.server.Patch(".*", write);
-  impl.server.Delete(".*", write);
-  impl.server.Options(".*", write);
+  http::ServerOptions server_options;
+  server_options.host = impl.options.host;
+  server_options.port = impl.options.port;
+  server_options.threads = k_threads;
+  impl.server = std::make_unique<http::Server>(server_options, [&impl](const http::Request& req) { return impl.handle(req); });
 }
 
 HttpServer::~HttpServer()
@@ -166,33 +125,28 @@ HttpServer::~HttpServer()
 Result<int> HttpServer::bind()
 {
   Impl& impl = *m_impl;
-  if (impl.options.port == 0) {
-    impl.port = impl.server.bind_to_any_port(impl.options.host);
-    if (impl.port <= 0) {
-      return fail(fmt::format("{}: cannot listen on a free port", impl.options.host));
-    }
-  } else {
-    if (!impl.server.bind_to_port(impl.options.host, impl.options.port)) {
-      return fail(fmt::format("{}:{}: cannot listen (is the port in use?)", impl.options.host, impl.options.port));
-    }
-    impl.port = impl.options.port;
+  auto port = impl.server->bind();
+  if (!port) {
+    return fail(impl.options.port == 0 ? fmt::format("{}: cannot listen on a free port", impl.options.host)
+                                       : fmt::format("{} (is the port in use?)", port.error().message));
   }
-  impl.server.widen_backlog();
+  impl.port = *port;
   return impl.port;
 }
 
 Result<void> HttpServer::run()
 {
-  if (m_impl->port == 0) {
-    return fail("the server is not bound");
-  }
-  m_impl->server.listen_after_bind();
-  return {};
+  return m_impl->server->run();
 }
 
 void HttpServer::stop()
 {
-  m_impl->server.halt();
+  {
+    const std::lock_guard lock(m_impl->stop_mutex);
+    m_impl->stopped = true;
+  }
+  m_impl->stop_signal.notify_all();
+  m_impl->server->stop();
 }
 
 std::string HttpServer::url() const
