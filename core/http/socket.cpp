@@ -330,6 +330,9 @@ Result<std::string> Stream::read_head(std::size_t max_bytes, std::string_view wh
     }
     const std::string_view view(m_buffer.data() + m_pos, m_buffer.size() - m_pos);
     for (std::size_t nl = view.find('\n', scanned); nl != std::string_view::npos; nl = view.find('\n', nl + 1)) {
+      if (nl > max_bytes) {
+        break; // refused below, however the bytes arrived
+      }
       std::size_t next = nl + 1;
       if (next < view.size() && view[next] == '\r') {
         ++next;
@@ -358,7 +361,7 @@ Result<std::string> Stream::read_line(std::size_t max_bytes)
   std::size_t scanned = 0;
   while (true) {
     const std::string_view view(m_buffer.data() + m_pos, m_buffer.size() - m_pos);
-    if (const std::size_t nl = view.find('\n', scanned); nl != std::string_view::npos) {
+    if (const std::size_t nl = view.find('\n', scanned); nl != std::string_view::npos && nl <= max_bytes) {
       std::string line(view.substr(0, nl > 0 && view[nl - 1] == '\r' ? nl - 1 : nl));
       m_pos += nl + 1;
       return line;
