@@ -111,9 +111,8 @@ endforeach()
 foreach(p IN LISTS expected_platforms)
   if(NOT p IN_LIST present)
     string(REPLACE "_" "/" shown ${p})
-    message(WARNING "no archive for ${shown} in ${DIST}: the manifest leaves that platform out. Build it on a "
-                    "${shown} machine with scripts/release, copy the archive into ${DIST} and run "
-                    "scripts/release --out ${DIST} --manifest-only")
+    message(WARNING "no archive for ${shown} in ${DIST}: the manifest leaves that platform out (scripts/release "
+                    "builds linux/amd64 and, cross-compiled, linux/arm64)")
   endif()
 endforeach()
 file(READ ${TEMPLATE} manifest)

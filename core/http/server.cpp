@@ -76,6 +76,10 @@ void Server::Impl::accept_all(std::vector<std::unique_ptr<Connection>>& idle)
     socklen_t length = sizeof peer;
     const int fd = ::accept4(listener.socket.fd(), reinterpret_cast<sockaddr*>(&peer), &length, SOCK_CLOEXEC);
     if (fd < 0) {
+      if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+        // Out of descriptors or memory: the listener stays readable, so pause instead of spinning.
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
       return; // EAGAIN: no more waiting; anything else: try again on the next readiness
     }
     const int one = 1;
