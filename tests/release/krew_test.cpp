@@ -9,6 +9,7 @@
 #include <re2/re2.h>
 
 #include <filesystem>
+#include <set>
 
 using namespace cva;
 using namespace cva::test;
@@ -230,6 +231,13 @@ TEST_SUITE("release/krew")
     CHECK(spec["version"] == "v" + std::string(k_version));
     CHECK(spec["homepage"] == k_homepage);
     CHECK(spec["caveats"].get<std::string>().find("completion kubectl") != std::string::npos);
+    // scripts/release builds both (arm64 cross-compiled) and writes this file with their hashes.
+    std::set<std::string> platforms;
+    for (const Json& p : spec["platforms"]) {
+      platforms.insert(fmt::format("{}/{}", json_string(p["selector"]["matchLabels"], "os"),
+                                   json_string(p["selector"]["matchLabels"], "arch")));
+    }
+    CHECK(platforms == std::set<std::string>{"linux/amd64", "linux/arm64"});
   }
 }
 
