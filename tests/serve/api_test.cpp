@@ -1,11 +1,11 @@
 #include "../support/support.hpp"
 
+#include <core/http/client.hpp>
 #include <core/serve/api.hpp>
 #include <core/serve/server.hpp>
 
-#include <core/http/client.hpp>
-
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <mutex>
 #include <thread>
