@@ -233,7 +233,10 @@ TEST_SUITE("serve/cli incident")
     REQUIRE_MESSAGE(node.exit_code == 0, node.err);
     CHECK(line_with(node.out, "Non-terminated Pods:").find("(7 in total)") != std::string::npos);
     CHECK(node.out.find(k_coderd) != std::string::npos);
-    CHECK(line_with(node.out, "ScaleDown").find("marked the node as toBeDeleted/unschedulable") != std::string::npos);
+    // kubectl before 1.21 looks node events up by a field set the bundle's event does not match.
+    if (test::kubectl_minor() >= 21) {
+      CHECK(line_with(node.out, "ScaleDown").find("marked the node as toBeDeleted/unschedulable") != std::string::npos);
+    }
   }
 
   TEST_CASE("cli: serve: logs with and without -c, --previous, --tail, --timestamps, --limit-bytes")
@@ -369,8 +372,11 @@ TEST_SUITE("serve/cli troubleshoot")
 
     const auto log = kubectl_ts({"logs", "-n", "web", "web-0", "-c", "app", "--tail=1"});
     CHECK(log.out == "panic: boom\n");
-    const auto defaulted = kubectl_ts({"logs", "-n", "web", "web-0"});
-    CHECK(defaulted.out == "GET / 200\nGET /healthz 200\npanic: boom\n");
+    // kubectl 1.21+ picks the default container (annotation or first); older ones ask for -c.
+    if (test::kubectl_minor() >= 21) {
+      const auto defaulted = kubectl_ts({"logs", "-n", "web", "web-0"});
+      CHECK(defaulted.out == "GET / 200\nGET /healthz 200\npanic: boom\n");
+    }
     CHECK(kubectl_ts({"logs", "-n", "web", "web-0", "-c", "sidecar"}).exit_code != 0);
 
     const auto pvcs = kubectl_ts({"get", "pvc", "-n", "web"});

@@ -292,6 +292,17 @@ int ServeProcess::stop(int signal)
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+int kubectl_minor()
+{
+  static const int minor = [] {
+    const CommandResult r = run_command({"kubectl", "version", "--client", "-o", "json"});
+    auto doc = parse_json(r.out, "kubectl version");
+    const std::string text = doc ? json_string(json_at(*doc, "clientVersion"), "minor") : "";
+    return text.empty() || !std::isdigit(static_cast<unsigned char>(text[0])) ? 0 : std::stoi(text);
+  }();
+  return minor;
+}
+
 CommandResult run_kubectl(const ServeProcess& server, const std::vector<std::string>& args)
 {
   std::vector<std::string> argv{"kubectl"};

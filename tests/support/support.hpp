@@ -81,6 +81,9 @@ private:
 // Runs the real kubectl against `server` with a private discovery cache.
 CommandResult run_kubectl(const ServeProcess& server, const std::vector<std::string>& args);
 
+// The minor version of the kubectl on PATH (32 for 1.32), or 0 when it cannot be told.
+int kubectl_minor();
+
 // The source tree, the build tree, and a built sample archive (`incident`, `compliant`).
 std::filesystem::path source_dir();
 std::filesystem::path binary_dir();
