@@ -191,9 +191,6 @@ int run_collect(CollectCliOptions opt)
     collected->bundle.put(std::string(paths::k_report), render_json(*report));
     collected->bundle.put(std::string(paths::k_analysis), render_analysis_json(*report));
   }
-  std::string stamp = collected->collected_at;
-  std::erase(stamp, '-');
-  std::erase(stamp, ':');
   const std::string top = default_archive_name(collected->context, collected->collected_at);
   const std::time_t mtime = static_cast<std::time_t>(parse_rfc3339(collected->collected_at).value_or(unix_now()));
   if (g_cancelled.load()) {

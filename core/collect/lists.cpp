@@ -151,7 +151,12 @@ ListOutcome collect_list(CollectContext& context, const ListSpec& spec, const st
       write(base + ".json", std::move(items), rv);
       return outcome;
     }
+    // Every known namespace gets its file, empty or not, as troubleshoot writes them: a kind listed
+    // with no objects at all is then still recorded as collected rather than absent.
     std::map<std::string, Json> by_namespace;
+    for (const std::string& ns : namespaces) {
+      by_namespace[ns] = Json::array();
+    }
     for (Json& item : items) {
       Json& list = by_namespace[json_string(json_at(item, "metadata"), "namespace")];
       if (list.is_null()) {

@@ -33,7 +33,8 @@ struct ListOutcome
 };
 
 // Lists `spec` cluster-wide (or in each of `namespaces` when that is refused), 500 objects a page
-// with `continue`, writes one List per namespace (or one file for cluster-scoped kinds) through the
+// with `continue`, writes one List per namespace (every one of `namespaces`, empty lists included,
+// and any other namespace an object is in; one file for cluster-scoped kinds) through the
 // context (redacted), and records every refusal or failure per namespace. Metadata-only items are
 // written back as objects of `spec.kind` holding only metadata. Secrets' data, should a server send
 // it anyway, is dropped before anything else sees it.
