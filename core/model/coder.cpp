@@ -75,6 +75,11 @@ CoderRole identify_role(const ObjectMeta& meta, const PodSpec& spec, std::string
                                : fmt::format("image {} runs `server`", c.image);
       return CoderRole::coderd;
     }
+    // Coder's image has ENTRYPOINT ["/opt/coder", "server"]: with no command or args it is coderd.
+    if (is_coder_image(c.image) && c.command.empty() && c.args.empty()) {
+      reason = fmt::format("image {} runs its entrypoint, `coder server`", c.image);
+      return CoderRole::coderd;
+    }
   }
   if (name == "coder-provisioner") {
     reason = "label app.kubernetes.io/name=coder-provisioner";

@@ -69,6 +69,14 @@ TEST_SUITE("core/snapshot")
   spec: {containers: [{name: coder, image: "ghcr.io/coder/coder:v2.18.5", args: [provisionerd, start]}]}
 - apiVersion: v1
   kind: Pod
+  metadata: {name: coder-2, namespace: coder}
+  spec: {containers: [{name: server, image: "ghcr.io/coder/coder:v2.18.5"}]}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: cli-1, namespace: coder}
+  spec: {containers: [{name: cli, image: "ghcr.io/coder/coder:v2.18.5", args: [users, list]}]}
+- apiVersion: v1
+  kind: Pod
   metadata: {name: db-0, namespace: coder}
   spec: {containers: [{name: postgresql, image: "docker.io/bitnami/postgresql:16.2.0"}]}
 )"},
@@ -92,6 +100,8 @@ TEST_SUITE("core/snapshot")
       CHECK_MESSAGE((p.role == CoderRole::none) == p.role_reason.empty(), p.meta.name);
     }
     CHECK(roles["coder-1"] == CoderRole::coderd);
+    CHECK(roles["coder-2"] == CoderRole::coderd); // the image's entrypoint is `coder server`
+    CHECK(roles["cli-1"] == CoderRole::none);
     CHECK(roles["proxy-1"] == CoderRole::workspace_proxy);
     CHECK(roles["prov-1"] == CoderRole::provisioner);
     CHECK(roles["db-0"] == CoderRole::postgres);
