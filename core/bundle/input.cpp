@@ -3,7 +3,9 @@
 #include <core/bundle/manifests.hpp>
 #include <core/bundle/paths.hpp>
 
+#include <core/util/json.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <re2/re2.h>
 
 #include <filesystem>
@@ -114,6 +116,8 @@ Bundle convert_cluster_info_dump(const Bundle& dump)
 {
   Bundle out;
   const std::string base = std::string(paths::k_cluster_resources) + "/";
+  std::set<std::string> namespaces;
+  std::set<std::string> kinds;
   for (const auto& [path, bytes] : dump.files()) {
     if (path == "nodes.json") {
       out.put(base + "nodes.json", bytes);
@@ -128,8 +132,22 @@ Bundle convert_cluster_info_dump(const Bundle& dump)
     if (rest.ends_with(".json") && rest.find('/') == std::string::npos) {
       const std::string kind = rest.substr(0, rest.size() - 5);
       out.put(fmt::format("{}{}/{}.json", base, kind, ns), bytes);
+      namespaces.insert(ns);
+      kinds.insert(kind);
     } else if (rest.ends_with("/logs.txt")) {
       add_dump_logs(out, ns, rest.substr(0, rest.size() - 9), bytes);
+    }
+  }
+  // Every cluster has kube-system: a dump without it was cut to some namespaces (`--namespaces`) or
+  // stopped at an error, so other namespaces may hold objects it never saw.
+  if (!namespaces.empty() && !namespaces.contains("kube-system")) {
+    const std::string message = fmt::format(
+      "kubectl cluster-info dump holds only namespace(s) {} and not kube-system: it was limited with "
+      "--namespaces or stopped at an error, so other namespaces were not seen",
+      fmt::join(namespaces, ", "));
+    const std::string errors = Json{{"(other namespaces)", message}}.dump(2);
+    for (const std::string& kind : kinds) {
+      out.put(fmt::format("{}{}{}", base, kind, paths::k_errors_suffix), errors);
     }
   }
   return out;

@@ -87,6 +87,13 @@ TEST_SUITE("core/input")
     const std::string* log = s.bundle().get("cluster-resources/pods/logs/coder/coder-abc12-x1/coder.log");
     REQUIRE(log != nullptr);
     CHECK(*log == "line one\nline two\n");
+    // Without kube-system the dump was cut short or limited: other namespaces were not seen.
+    CHECK(s.coverage("pods").state == CoverageState::partial);
+    CHECK(s.coverage("pods").message.find("not kube-system") != std::string::npos);
+
+    test::write_text(dir / "kube-system/pods.json", R"({"kind":"PodList","items":[]})");
+    const Snapshot whole = build({dir.path().string()});
+    CHECK(whole.coverage("pods").state == CoverageState::collected);
   }
 
   TEST_CASE("manifests from a file synthesize pods a planned install would run")
