@@ -60,7 +60,7 @@ void setup_analyze(CLI::App& app, Invocation& inv)
     "analyze", "Analyze an archive, bundle directory, manifests or Coder support bundle offline");
   sub->add_option("INPUT", opt->inputs,
                   "Our .tar.gz archive, a troubleshoot bundle (archive or directory), a "
-                  "`kubectl cluster-info dump` directory, YAML/JSON manifests (files, "
+                  "`kubectl cluster-info dump` (directory, or its output in a file or on stdin), YAML/JSON manifests (files, "
                   "directories or - for stdin), and/or a `coder support bundle` zip")
     ->required();
   add_choice_option(sub, inv, "-o,--output", opt->output, {std::begin(k_report_formats), std::end(k_report_formats)},

@@ -94,7 +94,7 @@ void setup_netpol(CLI::App& app, Invocation& inv)
   CLI::App* sub = app.add_subcommand(
     "netpol", "Answer which pods can reach which under the NetworkPolicies of an archive or of plain manifests");
   sub->add_option("INPUT", opt->inputs,
-                  "Our .tar.gz archive, a troubleshoot bundle, a `kubectl cluster-info dump` directory, or YAML/JSON "
+                  "Our .tar.gz archive, a troubleshoot bundle, a `kubectl cluster-info dump` (directory or output), or YAML/JSON "
                   "manifests (files, directories or - for stdin), to check policies before they are applied")
     ->required();
   sub->add_option("--from", opt->from, "Source: NAMESPACE/POD, NAMESPACE/SERVICE, NAMESPACE/WORKLOAD, an address or a CIDR");

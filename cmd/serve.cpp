@@ -208,7 +208,7 @@ void setup_serve(CLI::App& app, Invocation& inv)
     "serve", "Serve a bundle as a read-only Kubernetes API for kubectl get, describe and logs");
   sub->add_option("INPUT", opt->inputs,
                   "What `analyze` reads: our archive, a troubleshoot bundle (archive or directory), a "
-                  "`kubectl cluster-info dump` directory or manifests, optionally with a `coder support "
+                  "`kubectl cluster-info dump` (directory or output) or manifests, optionally with a `coder support "
                   "bundle` zip")
     ->required();
   sub->add_option("--port", opt->port, "TCP port on 127.0.0.1 (0: a free one)")->default_str("0");

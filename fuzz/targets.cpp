@@ -1,6 +1,7 @@
 #include "targets.hpp"
 
 #include <core/bundle/archive.hpp>
+#include <core/bundle/cluster_info_dump.hpp>
 #include <core/bundle/input.hpp>
 #include <core/bundle/manifests.hpp>
 #include <core/check/runner.hpp>
@@ -45,6 +46,19 @@ int archive(const std::uint8_t* data, std::size_t size)
   if (bundle) {
     strip_single_top_dir(*bundle);
     analyze(std::move(*bundle));
+  }
+  return 0;
+}
+
+int cluster_info_dump(const std::uint8_t* data, std::size_t size)
+{
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  if (!looks_like_cluster_info_dump_stream(text)) {
+    return 0;
+  }
+  auto dump = split_cluster_info_dump_stream(text, "fuzz.txt");
+  if (dump) {
+    analyze(convert_cluster_info_dump(*dump));
   }
   return 0;
 }

@@ -19,6 +19,8 @@ int bundle_file(const std::uint8_t* data, std::size_t size);
 int selectors(const std::uint8_t* data, std::size_t size);
 // The redactor over JSON and text.
 int redactor(const std::uint8_t* data, std::size_t size);
+// The stdout form of `kubectl cluster-info dump`, converted to our layout and analyzed.
+int cluster_info_dump(const std::uint8_t* data, std::size_t size);
 
 using Target = int (*)(const std::uint8_t*, std::size_t);
 
@@ -30,7 +32,7 @@ struct NamedTarget
 
 inline constexpr NamedTarget k_targets[] = {
   {"archive", &archive}, {"manifests", &manifests}, {"bundle_file", &bundle_file},
-  {"selectors", &selectors}, {"redactor", &redactor},
+  {"selectors", &selectors}, {"redactor", &redactor}, {"cluster_info_dump", &cluster_info_dump},
 };
 
 } // namespace cva::fuzz

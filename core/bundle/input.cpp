@@ -1,5 +1,6 @@
 #include "input.hpp"
 
+#include <core/bundle/cluster_info_dump.hpp>
 #include <core/bundle/manifests.hpp>
 #include <core/bundle/paths.hpp>
 
@@ -55,19 +56,6 @@ bool looks_like_coder_support(const Bundle& bundle)
 
 namespace {
 
-bool looks_like_cluster_info_dump(const Bundle& bundle)
-{
-  if (!bundle.contains("nodes.json")) {
-    return false;
-  }
-  for (const auto& [path, bytes] : bundle.files()) {
-    if (path.ends_with("/pods.json") && std::count(path.begin(), path.end(), '/') == 1) {
-      return true;
-    }
-  }
-  return false;
-}
-
 Result<std::string> read_file(const fs::path& path)
 {
   std::ifstream in(path, std::ios::binary);
@@ -77,80 +65,6 @@ Result<std::string> read_file(const fs::path& path)
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-// Splits `kubectl cluster-info dump` logs.txt into one log per container.
-void add_dump_logs(Bundle& out, const std::string& ns, const std::string& pod,
-                   const std::string& text)
-{
-  static const RE2 k_start(R"(==== START logs for container (\S+) of pod \S+ ====)");
-  std::istringstream in(text);
-  std::string line;
-  std::string container;
-  std::string body;
-  const auto flush = [&] {
-    if (!container.empty()) {
-      out.put(fmt::format("{}/{}/{}/{}.log", paths::k_pod_logs, ns, pod, container), body);
-    }
-    body.clear();
-  };
-  while (std::getline(in, line)) {
-    std::string name;
-    if (RE2::FullMatch(line, k_start, &name)) {
-      flush();
-      container = name;
-      continue;
-    }
-    if (line.starts_with("==== END logs for container")) {
-      flush();
-      container.clear();
-      continue;
-    }
-    body += line;
-    body += '\n';
-  }
-  flush();
-}
-
-Bundle convert_cluster_info_dump(const Bundle& dump)
-{
-  Bundle out;
-  const std::string base = std::string(paths::k_cluster_resources) + "/";
-  std::set<std::string> namespaces;
-  std::set<std::string> kinds;
-  for (const auto& [path, bytes] : dump.files()) {
-    if (path == "nodes.json") {
-      out.put(base + "nodes.json", bytes);
-      continue;
-    }
-    const auto first = path.find('/');
-    if (first == std::string::npos) {
-      continue;
-    }
-    const std::string ns = path.substr(0, first);
-    const std::string rest = path.substr(first + 1);
-    if (rest.ends_with(".json") && rest.find('/') == std::string::npos) {
-      const std::string kind = rest.substr(0, rest.size() - 5);
-      out.put(fmt::format("{}{}/{}.json", base, kind, ns), bytes);
-      namespaces.insert(ns);
-      kinds.insert(kind);
-    } else if (rest.ends_with("/logs.txt")) {
-      add_dump_logs(out, ns, rest.substr(0, rest.size() - 9), bytes);
-    }
-  }
-  // Every cluster has kube-system: a dump without it was cut to some namespaces (`--namespaces`) or
-  // stopped at an error, so other namespaces may hold objects it never saw.
-  if (!namespaces.empty() && !namespaces.contains("kube-system")) {
-    const std::string message = fmt::format(
-      "kubectl cluster-info dump holds only namespace(s) {} and not kube-system: it was limited with "
-      "--namespaces or stopped at an error, so other namespaces were not seen",
-      fmt::join(namespaces, ", "));
-    const std::string errors = Json{{"(other namespaces)", message}}.dump(2);
-    for (const std::string& kind : kinds) {
-      out.put(fmt::format("{}{}{}", base, kind, paths::k_errors_suffix), errors);
-    }
-  }
-  return out;
 }
 
 struct ClusterInput
@@ -288,6 +202,11 @@ Result<LoadedInput> load_inputs(const std::vector<std::string>& args, const Read
   for (const std::string& arg : args) {
     if (arg == "-") {
       std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+      if (looks_like_cluster_info_dump_stream(text)) {
+        CVA_TRY_ASSIGN(dump, split_cluster_info_dump_stream(text, "<stdin>"));
+        CVA_TRY(set_cluster(classify_bundle(std::move(dump), {}), arg));
+        continue;
+      }
       CVA_TRY(add_manifest_text(text, "<stdin>"));
       manifest_args.push_back(arg);
       continue;
@@ -360,6 +279,11 @@ Result<LoadedInput> load_inputs(const std::vector<std::string>& args, const Read
     }
     if (head.find('\0') != std::string_view::npos) {
       return fail(fmt::format("{}: not a tar.gz or zip archive, nor YAML or JSON manifests", arg));
+    }
+    if (looks_like_cluster_info_dump_stream(head_bytes)) {
+      CVA_TRY_ASSIGN(dump, split_cluster_info_dump_stream(head_bytes, arg));
+      CVA_TRY(set_cluster(classify_bundle(std::move(dump), {}), arg));
+      continue;
     }
     CVA_TRY(add_manifest_text(head_bytes, arg));
     manifest_args.push_back(arg);

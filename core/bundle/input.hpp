@@ -15,7 +15,7 @@ enum class InputFormat
 {
   cva,               // our archive or directory (coder-cva/manifest.json)
   troubleshoot,      // a troubleshoot.sh support bundle (version.yaml or cluster-resources/)
-  cluster_info_dump, // a `kubectl cluster-info dump --output-directory` tree
+  cluster_info_dump, // `kubectl cluster-info dump`: an --output-directory tree or its stdout
   manifests,         // plain YAML/JSON manifests (`helm template` output), pods synthesized
   coder_support,     // a `coder support bundle` zip alone
 };
@@ -38,11 +38,11 @@ struct ManifestOptions
 };
 
 // Reads INPUT arguments: at most one cluster input (a tar.gz or tar archive, a bundle directory,
-// a cluster-info dump directory, or manifests: files, directories or `-` for stdin, which may be
-// several) plus any number of Coder support zips (mounted under `coder/support-bundle/`; a
-// later zip, or one added to an archive that already holds one, goes under the first free
-// `coder/support-bundle-<n>/`). Nothing is written anywhere. Errors
-// name the argument.
+// a `kubectl cluster-info dump` as a directory or as kubectl's stdout in a file or on stdin, or
+// manifests: files, directories or `-` for stdin, which may be several) plus any number of Coder
+// support zips (mounted under `coder/support-bundle/`; a later zip, or one added to an archive
+// that already holds one, goes under the first free `coder/support-bundle-<n>/`). Nothing is
+// written anywhere. Errors name the argument.
 Result<LoadedInput> load_inputs(const std::vector<std::string>& args, const ReadLimits& limits = {},
                                 const ManifestOptions& manifest_options = {});
 

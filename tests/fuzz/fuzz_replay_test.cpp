@@ -22,6 +22,10 @@ std::vector<std::string> seeds(std::string_view target)
     out.push_back(std::string(1, '\0') + R"({"items":[{"kind":"Pod","metadata":{"name":"c","namespace":"coder","labels":{"app.kubernetes.io/name":"coder"}},"spec":{"containers":[{"name":"coder","args":["server"],"volumes":[{"hostPath":{"path":"/x"}}]}]}}]})");
     out.push_back(std::string(1, '\2') + R"({"coder": "pods is forbidden"})");
     out.push_back(std::string(1, '\6') + R"({"severity":"warning","database":{"warnings":[{"Code":"EDB02"}],"latency_ms":40}})");
+  } else if (target == "cluster_info_dump") {
+    out.push_back("{\n    \"kind\": \"NodeList\",\n    \"items\": [{\"kind\": \"Node\", \"metadata\": {\"name\": \"n1\"}}]\n}\n"
+                  "{\n    \"kind\": \"PodList\",\n    \"items\": [{\"kind\": \"Pod\", \"metadata\": {\"name\": \"p\", \"namespace\": \"coder\"}}]\n}\n"
+                  "==== START logs for container c of pod coder/p ====\nhello\n==== END logs for container c of pod coder/p ====\n");
   } else if (target == "selectors") {
     out.push_back("app=web,env in (prod,staging),!gpu,tier notin (x)");
     out.push_back("12.5Gi");
