@@ -21,6 +21,9 @@ constexpr std::string_view k_read_only =
   "the server does not allow this method on the requested resource: this is a read-only copy "
   "of a support bundle served by kubectl coder-cva";
 
+// Where `kubectl auth can-i` posts its reviews.
+constexpr std::string_view k_authorization_path = "/apis/authorization.k8s.io/v1/";
+
 std::string_view reason_for(int code)
 {
   switch (code) {
@@ -263,6 +266,12 @@ ApiServer::ApiServer(const Snapshot& snapshot) : m_snapshot(snapshot)
 
 ApiResponse ApiServer::handle(const ApiRequest& request) const
 {
+  if (request.method == "POST" && request.path.starts_with(k_authorization_path)) {
+    const std::string_view kind = std::string_view(request.path).substr(k_authorization_path.size());
+    if (kind == "selfsubjectaccessreviews" || kind == "selfsubjectrulesreviews") {
+      return serve_access_review(request, kind == "selfsubjectrulesreviews");
+    }
+  }
   if (request.method != "GET" && request.method != "HEAD") {
     ApiResponse r = status_response(405, k_read_only);
     r.note = "read-only";
@@ -313,6 +322,13 @@ ApiResponse ApiServer::route(const ApiRequest& request) const
     ApiResponse r;
     r.content_type = "text/plain; charset=utf-8";
     r.body = "ok";
+    return r;
+  }
+  if (seg[0] == "openapi") {
+    ApiResponse r;
+    r.status = 501;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = "OpenAPI is not served: a support bundle holds objects, not the cluster's API schema, so kubectl explain and client-side validation do not work against kubectl coder-cva serve";
     return r;
   }
   if (seg.size() == 1 && seg[0] == "version") {
@@ -654,6 +670,64 @@ ApiResponse ApiServer::serve_log(const ApiRequest& request, const Target& target
   if (truthy(request.param("follow"))) {
     r.note = "follow: the whole collected log, then closed";
   }
+  return r;
+}
+
+ApiResponse ApiServer::serve_access_review(const ApiRequest& request, bool rules) const
+{
+  const std::string_view kind = rules ? "SelfSubjectRulesReview" : "SelfSubjectAccessReview";
+  auto review = parse_json(request.body, kind);
+  if (!review || !review->is_object()) {
+    return status_response(400, fmt::format("{}: the request body is not a JSON object", kind));
+  }
+  Json out = {{"kind", kind},
+              {"apiVersion", "authorization.k8s.io/v1"},
+              {"metadata", {{"creationTimestamp", nullptr}}},
+              {"spec", json_at(*review, "spec")}};
+  if (rules) {
+    out["status"] = {{"resourceRules", {{{"verbs", read_only_verbs()}, {"apiGroups", {"*"}}, {"resources", {"*"}}}}},
+                     {"nonResourceRules", {{{"verbs", {"get"}}, {"nonResourceURLs", {"*"}}}}},
+                     {"incomplete", false}};
+  } else {
+    const Json& spec = json_at(*review, "spec");
+    const Json& resource = json_at(spec, "resourceAttributes");
+    const Json& non_resource = json_at(spec, "nonResourceAttributes");
+    const std::string verb = json_string(resource.is_object() ? resource : non_resource, "verb");
+    const auto& verbs = read_only_verbs();
+    bool allowed = std::find(verbs.begin(), verbs.end(), verb) != verbs.end();
+    std::string reason =
+      allowed ? "" : "a support bundle served read-only by kubectl coder-cva allows only get, list and watch";
+    if (allowed && resource.is_object()) {
+      const std::string plural = json_string(resource, "resource");
+      const std::string ns = json_string(resource, "namespace");
+      const auto served = std::find_if(m_served.begin(), m_served.end(), [&](const Served& s) {
+        return s.type.plural == plural && (json_string(resource, "group") == "*" || s.type.group == json_string(resource, "group"));
+      });
+      const std::string sub = json_string(resource, "subresource");
+      if (served == m_served.end() || plural == "*") {
+        allowed = plural == "*" || plural.empty();
+      } else if (!sub.empty() && !(sub == "status" || (sub == "log" && plural == "pods" && verb == "get"))) {
+        allowed = false;
+        reason = fmt::format("{}/{} is not served from a support bundle", plural, sub);
+      } else {
+        const auto& refused = served->coverage->refused;
+        auto it = refused.find(ns);
+        if (it == refused.end() && served->entries.empty()) {
+          it = refused.find("");
+        }
+        if (it != refused.end()) {
+          allowed = false;
+          reason = fmt::format("the bundle records this as refused: {}", it->second);
+        }
+      }
+    }
+    out["status"] = {{"allowed", allowed}};
+    if (!reason.empty()) {
+      out["status"]["reason"] = reason;
+    }
+  }
+  ApiResponse r = json_response(out, 201);
+  r.note = "access review: answered for a read-only viewer, nothing changed";
   return r;
 }
 

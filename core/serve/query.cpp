@@ -129,10 +129,25 @@ std::string field_value(const Json& object, std::string_view path)
   return current->is_primitive() ? current->dump() : std::string();
 }
 
+namespace {
+
+// The value the API server selects on: a dotted path, except the fields it names differently.
+// An event's `source` is its reporting component (source.component, else reportingComponent).
+std::string selectable_value(const Json& object, std::string_view field)
+{
+  if (field == "source" && json_at(object, "source").is_object()) {
+    const std::string component = field_value(object, "source.component");
+    return component.empty() ? field_value(object, "reportingComponent") : component;
+  }
+  return field_value(object, field);
+}
+
+} // namespace
+
 bool FieldSelector::matches(const Json& object) const
 {
   return std::all_of(m_requirements.begin(), m_requirements.end(), [&](const FieldRequirement& r) {
-    return (field_value(object, r.field) == r.value) == r.equals;
+    return (selectable_value(object, r.field) == r.value) == r.equals;
   });
 }
 

@@ -23,7 +23,8 @@ struct FieldRequirement
 // A `?fieldSelector=` value. Unlike the API server, which allows a fixed list of fields per kind,
 // any dotted path is accepted (so `metadata.name`, `metadata.namespace`, `status.phase`,
 // `spec.nodeName` and `involvedObject.*` all work for the kinds that have them); a field the
-// object lacks reads as the empty string, as the API server's own field sets do.
+// object lacks reads as the empty string, as the API server's own field sets do. An event's
+// `source` selects on its reporting component, as the API server's event field set does.
 class FieldSelector
 {
 public:
