@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
+#include <optional>
 
 namespace cva::serve {
 
@@ -41,6 +43,8 @@ std::string_view reason_for(int code)
       return "NotAcceptable";
     case 409:
       return "Conflict";
+    case 415:
+      return "UnsupportedMediaType";
     case 410:
       return "Expired";
     case 429:
@@ -152,6 +156,105 @@ Result<std::optional<std::int64_t>> int_param(const ApiRequest& request, std::st
     return fail(fmt::format("{}: '{}' is not an integer", key, text));
   }
   return std::optional<std::int64_t>{value};
+}
+
+// The length-delimited fields of one protobuf message, by field number (later ones win); nullopt
+// when `bytes` is not a well-formed message.
+std::optional<std::map<std::uint64_t, std::string_view>> protobuf_fields(std::string_view bytes)
+{
+  std::map<std::uint64_t, std::string_view> out;
+  std::size_t pos = 0;
+  const auto varint = [&]() -> std::optional<std::uint64_t> {
+    std::uint64_t value = 0;
+    for (int shift = 0; shift < 64 && pos < bytes.size(); shift += 7) {
+      const auto byte = static_cast<unsigned char>(bytes[pos++]);
+      value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0) {
+        return value;
+      }
+    }
+    return std::nullopt;
+  };
+  while (pos < bytes.size()) {
+    const auto key = varint();
+    if (!key) {
+      return std::nullopt;
+    }
+    const std::uint64_t wire = *key & 7;
+    if (wire == 0) {
+      if (!varint()) {
+        return std::nullopt;
+      }
+    } else if (wire == 1 || wire == 5) {
+      pos += wire == 1 ? 8 : 4;
+    } else if (wire == 2) {
+      const auto length = varint();
+      if (!length || *length > bytes.size() - pos) {
+        return std::nullopt;
+      }
+      out[*key >> 3] = bytes.substr(pos, *length);
+      pos += *length;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (pos > bytes.size()) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+// The string fields `names` (numbered from 1) of a protobuf message, as a JSON object.
+std::optional<Json> protobuf_strings(std::string_view message, const std::vector<std::string>& names)
+{
+  const auto fields = protobuf_fields(message);
+  if (!fields) {
+    return std::nullopt;
+  }
+  Json out = Json::object();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (const auto it = fields->find(i + 1); it != fields->end()) {
+      out[names[i]] = std::string(it->second);
+    }
+  }
+  return out;
+}
+
+// The spec of an access review (a rules review when `rules`) sent as Kubernetes protobuf (`k8s\0`,
+// then a runtime.Unknown whose field 2 holds the review, whose field 2 is the spec), as JSON;
+// nullopt when unreadable.
+std::optional<Json> review_spec_from_protobuf(std::string_view body, bool rules)
+{
+  constexpr std::string_view k_magic{"k8s\0", 4};
+  if (!body.starts_with(k_magic)) {
+    return std::nullopt;
+  }
+  const auto envelope = protobuf_fields(body.substr(k_magic.size()));
+  const auto review = envelope && envelope->contains(2) ? protobuf_fields(envelope->at(2)) : std::nullopt;
+  if (rules) {
+    return review && review->contains(2) ? protobuf_strings(review->at(2), {"namespace"}) : std::nullopt;
+  }
+  const auto spec = review && review->contains(2) ? protobuf_fields(review->at(2)) : std::nullopt;
+  if (!spec) {
+    return std::nullopt;
+  }
+  Json out = Json::object();
+  if (spec->contains(1)) {
+    auto attributes =
+      protobuf_strings(spec->at(1), {"namespace", "verb", "group", "version", "resource", "subresource", "name"});
+    if (!attributes) {
+      return std::nullopt;
+    }
+    out["resourceAttributes"] = std::move(*attributes);
+  }
+  if (spec->contains(2)) {
+    auto attributes = protobuf_strings(spec->at(2), {"path", "verb"});
+    if (!attributes) {
+      return std::nullopt;
+    }
+    out["nonResourceAttributes"] = std::move(*attributes);
+  }
+  return out;
 }
 
 std::string describe_type(const ResourceType& type)
@@ -676,10 +779,21 @@ ApiResponse ApiServer::serve_log(const ApiRequest& request, const Target& target
 ApiResponse ApiServer::serve_access_review(const ApiRequest& request, bool rules) const
 {
   const std::string_view kind = rules ? "SelfSubjectRulesReview" : "SelfSubjectAccessReview";
-  auto review = parse_json(request.body, kind);
-  if (!review || !review->is_object()) {
-    return status_response(400, fmt::format("{}: the request body is not a JSON object", kind));
+  // kubectl 1.33 and later send reviews as protobuf, older ones as JSON; the answer is JSON, which
+  // both accept.
+  Json body;
+  if (request.content_type.find("protobuf") != std::string::npos) {
+    auto spec = review_spec_from_protobuf(request.body, rules);
+    if (!spec) {
+      return status_response(400, fmt::format("{}: the protobuf body is not readable", kind));
+    }
+    body = {{"spec", std::move(*spec)}};
+  } else if (auto parsed = parse_json(request.body, kind); parsed && parsed->is_object()) {
+    body = std::move(*parsed);
+  } else {
+    return status_response(400, fmt::format("{}: the request body is neither JSON nor protobuf", kind));
   }
+  const Json* review = &body;
   Json out = {{"kind", kind},
               {"apiVersion", "authorization.k8s.io/v1"},
               {"metadata", {{"creationTimestamp", nullptr}}},

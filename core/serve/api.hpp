@@ -26,6 +26,7 @@ struct ApiRequest
   std::multimap<std::string, std::string> params;
   std::string accept;
   std::string body;                // POST bodies: only access reviews read it
+  std::string content_type;        // of `body`
   std::string coder_session_token; // the Coder-Session-Token header, for proxied Coder endpoints
 
   // The first value of query parameter `key`, or "".
