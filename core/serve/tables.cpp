@@ -580,13 +580,18 @@ Json daemonset_cells(const Json& ds, std::int64_t now)
                       images, format_selector(json_path(ds, {"spec", "selector"}))});
 }
 
+// Replica counts and template of a ReplicaSet or ReplicationController, with its selector as text.
+Json replica_cells(const Json& obj, std::int64_t now, std::string selector)
+{
+  const Json& status = json_at(obj, "status");
+  const auto [names, images] = containers_of(template_spec(obj));
+  return Json::array({name_of(obj), number(json_at(obj, "spec"), "replicas", 1), number(status, "replicas"),
+                      number(status, "readyReplicas"), age(obj, now), names, images, std::move(selector)});
+}
+
 Json replicaset_cells(const Json& rs, std::int64_t now)
 {
-  const Json& status = json_at(rs, "status");
-  const auto [names, images] = containers_of(template_spec(rs));
-  return Json::array({name_of(rs), number(json_at(rs, "spec"), "replicas", 1), number(status, "replicas"),
-                      number(status, "readyReplicas"), age(rs, now), names, images,
-                      format_selector(json_path(rs, {"spec", "selector"}))});
+  return replica_cells(rs, now, format_selector(json_path(rs, {"spec", "selector"})));
 }
 
 Json job_cells(const Json& job, std::int64_t now)
@@ -645,11 +650,7 @@ Json pdb_cells(const Json& pdb, std::int64_t now)
 
 Json replication_controller_cells(const Json& rc, std::int64_t now)
 {
-  const Json& status = json_at(rc, "status");
-  const auto [names, images] = containers_of(template_spec(rc));
-  return Json::array({name_of(rc), number(json_at(rc, "spec"), "replicas", 1), number(status, "replicas"),
-                      number(status, "readyReplicas"), age(rc, now), names, images,
-                      format_labels(json_path(rc, {"spec", "selector"}))});
+  return replica_cells(rc, now, format_labels(json_path(rc, {"spec", "selector"})));
 }
 
 std::string bool_or_unset(const Json& obj, std::string_view key)
@@ -955,6 +956,17 @@ Column col(std::string name, std::string description, int priority = 0, std::str
   return {std::move(name), std::move(type), priority, std::move(description), ""};
 }
 
+// The columns of ReplicaSets and ReplicationControllers, which differ only in their words.
+std::vector<Column> replica_columns(std::string_view kind_words)
+{
+  return {name_column(), col("Desired", "Replicas is the number of desired replicas.", 0, "integer"),
+          col("Current", "Replicas is the most recently observed number of replicas.", 0, "integer"),
+          col("Ready", fmt::format("The number of ready replicas for this {}.", kind_words), 0, "integer"),
+          age_column(), col("Containers", "Names of each container in the template.", 1),
+          col("Images", "Images referenced by each container in the template.", 1),
+          col("Selector", "Selector is a label query over pods that should match the replica count.", 1)};
+}
+
 const std::map<std::string, TableSpec, std::less<>>& specs()
 {
   static const std::map<std::string, TableSpec, std::less<>> k_specs = {
@@ -1059,14 +1071,7 @@ const std::map<std::string, TableSpec, std::less<>>& specs()
        col("Images", "Images referenced by each container in the template.", 1),
        col("Selector", "A label query over pods that are managed by the daemon set.", 1)},
       daemonset_cells}},
-    {"replicasets.apps",
-     {{name_column(), col("Desired", "Replicas is the number of desired replicas.", 0, "integer"),
-       col("Current", "Replicas is the most recently observed number of replicas.", 0, "integer"),
-       col("Ready", "The number of ready replicas for this replica set.", 0, "integer"), age_column(),
-       col("Containers", "Names of each container in the template.", 1),
-       col("Images", "Images referenced by each container in the template.", 1),
-       col("Selector", "Selector is a label query over pods that should match the replica count.", 1)},
-      replicaset_cells}},
+    {"replicasets.apps", {replica_columns("replica set"), replicaset_cells}},
     {"jobs.batch",
      {{name_column(), col("Status", "Status of the job."),
        col("Completions", "The number of pods which reached phase Succeeded."),
@@ -1087,14 +1092,7 @@ const std::map<std::string, TableSpec, std::less<>>& specs()
        col("Data", "Data contains the secret data."), age_column()},
       secret_cells}},
     {"serviceaccounts", {{name_column(), col("Secrets", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use."), age_column()}, service_account_cells}},
-    {"replicationcontrollers",
-     {{name_column(), col("Desired", "Replicas is the number of desired replicas.", 0, "integer"),
-       col("Current", "Replicas is the most recently observed number of replicas.", 0, "integer"),
-       col("Ready", "The number of ready replicas for this replication controller.", 0, "integer"), age_column(),
-       col("Containers", "Names of each container in the template.", 1),
-       col("Images", "Images referenced by each container in the template.", 1),
-       col("Selector", "Selector is a label query over pods that should match the Replicas count.", 1)},
-      replication_controller_cells}},
+    {"replicationcontrollers", {replica_columns("replication controller"), replication_controller_cells}},
     {"cronjobs.batch",
      {{name_column(), col("Schedule", "The schedule in Cron format."),
        col("Timezone", "The time zone name for the given schedule."),
