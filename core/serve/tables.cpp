@@ -861,20 +861,31 @@ Json resource_quota_cells(const Json& quota, std::int64_t now)
 
 // --- Config and events ---
 
+// How many keys a ConfigMap or Secret holds: its data (and binaryData) maps, or, for one collected
+// as metadata only, the key names our collector records in the `coder-cva.coder.com/keys`
+// annotation, so DATA reads as it did on the cluster.
+std::int64_t data_keys(const Json& obj)
+{
+  std::int64_t count = 0;
+  for (const char* key : {"data", "binaryData"}) {
+    const Json& v = json_at(obj, key);
+    count += v.is_object() ? static_cast<std::int64_t>(v.size()) : 0;
+  }
+  const std::string recorded = json_string(json_at(meta(obj), "annotations"), "coder-cva.coder.com/keys");
+  if (count == 0 && !recorded.empty()) {
+    count = 1 + static_cast<std::int64_t>(std::count(recorded.begin(), recorded.end(), ','));
+  }
+  return count;
+}
+
 Json config_map_cells(const Json& cm, std::int64_t now)
 {
-  const auto size = [&](std::string_view key) {
-    const Json& v = json_at(cm, key);
-    return v.is_object() ? static_cast<std::int64_t>(v.size()) : 0;
-  };
-  return Json::array({name_of(cm), size("data") + size("binaryData"), age(cm, now)});
+  return Json::array({name_of(cm), data_keys(cm), age(cm, now)});
 }
 
 Json secret_cells(const Json& secret, std::int64_t now)
 {
-  const Json& data = json_at(secret, "data");
-  return Json::array({name_of(secret), json_string(secret, "type"),
-                      data.is_object() ? static_cast<std::int64_t>(data.size()) : 0, age(secret, now)});
+  return Json::array({name_of(secret), json_string(secret, "type"), data_keys(secret), age(secret, now)});
 }
 
 Json service_account_cells(const Json& sa, std::int64_t now)

@@ -316,6 +316,15 @@ status: {hard: {limits.cpu: '8', requests.cpu: '4', pods: '10'}, used: {limits.c
     CHECK(cells_of("resourcequotas", "", quota) ==
           Json::array({"q", "<unknown>", "pods: 0/10, requests.cpu: 500m/4", "limits.cpu: 2/8"}));
 
+    // Secrets (and metadata-only ConfigMaps) are collected without values; their key names are kept
+    // in an annotation, and DATA counts them as the cluster did.
+    CHECK(cells_of("secrets", "",
+                   yaml("{metadata: {name: s, annotations: {coder-cva.coder.com/keys: 'url,password'}}, type: Opaque}")) ==
+          Json::array({"s", "Opaque", 2, "<unknown>"}));
+    CHECK(cells_of("secrets", "", yaml("{metadata: {name: s}, type: Opaque, data: {a: YQ==}}")) ==
+          Json::array({"s", "Opaque", 1, "<unknown>"}));
+    CHECK(cells_of("configmaps", "", yaml("{metadata: {name: c, annotations: {coder-cva.coder.com/keys: k}}}")) ==
+          Json::array({"c", 1, "<unknown>"}));
     CHECK(cells_of("leases", "coordination.k8s.io", yaml("{metadata: {name: l}, spec: {holderIdentity: coder-0}}")) ==
           Json::array({"l", "coder-0", "<unknown>"}));
     CHECK(cells_of("priorityclasses", "scheduling.k8s.io",
