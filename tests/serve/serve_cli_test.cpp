@@ -333,14 +333,17 @@ TEST_SUITE("serve/cli incident")
     CHECK_MESSAGE(rules.exit_code == 0, rules.err);
     CHECK(words(line_with(rules.out, "*.*")) == std::vector<std::string>{"*.*", "[]", "[]", "[get", "list", "watch]"});
 
+    // The reason reaches the user through client-go's handling of a 5xx text body; checked where
+    // it has been seen (kubectl 1.27 to 1.33), the failure itself everywhere.
+    const bool shows_reason = test::kubectl_minor() >= 27;
     const auto explain = kubectl({"explain", "pods"});
     CHECK(explain.exit_code != 0);
-    CHECK(explain.err.find("OpenAPI is not served") != std::string::npos);
+    CHECK((!shows_reason || explain.err.find("OpenAPI is not served") != std::string::npos));
     const TempDir dir;
     write_text(dir / "cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, namespace: coder}\n");
     const auto apply = kubectl({"apply", "-f", (dir / "cm.yaml").string()});
     CHECK(apply.exit_code != 0);
-    CHECK(apply.err.find("OpenAPI is not served") != std::string::npos);
+    CHECK((!shows_reason || apply.err.find("OpenAPI is not served") != std::string::npos));
     const auto unvalidated = kubectl({"apply", "--validate=false", "-f", (dir / "cm.yaml").string()});
     CHECK(unvalidated.exit_code != 0);
     CHECK(unvalidated.err.find("read-only copy of a support bundle") != std::string::npos);
