@@ -51,7 +51,8 @@ struct ApiResponse
 // label and field selectors, pagination, Table and PartialObjectMetadata views, watch (current
 // state, then the stream closes), pod logs, and `/version`. Write verbs answer 405, except the
 // two self-access reviews (`kubectl auth can-i`), which change nothing and are answered for a
-// read-only viewer: get, list and watch of served kinds are allowed, anything else is not. Kinds or
+// read-only viewer: get, list and watch of served kinds are allowed, anything else is not.
+// `/openapi/*` answers 501 with a plain-text reason kubectl shows (explain, validation). Kinds or
 // namespaces the bundle records as refused answer with the recorded error (403 for forbidden),
 // so kubectl shows what the customer saw; kinds the bundle never collected list as empty with a
 // warning saying so. Ages in tables are relative to the collection time. Thread-safe: handle()

@@ -521,6 +521,57 @@ TEST_SUITE("serve/cli troubleshoot")
   }
 }
 
+TEST_SUITE("serve/cli manifests")
+{
+  TEST_CASE("cli: serve: a plain manifest directory: tables, synthesized pods, no logs, no version")
+  {
+    const TempDir dir;
+    write_text(dir / "manifests/app.yaml", R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: coder, namespace: coder, labels: {app.kubernetes.io/name: coder}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app.kubernetes.io/name: coder}}
+  template:
+    metadata: {labels: {app.kubernetes.io/name: coder}}
+    spec: {containers: [{name: coder, image: "ghcr.io/coder/coder:v2.16.1"}]}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: coder, namespace: coder}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: coder}
+  minReplicas: 2
+  maxReplicas: 5
+  metrics: [{type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}}]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: cleanup, namespace: coder}
+spec: {schedule: "0 3 * * *", jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: busybox}]}}}}}
+)");
+    const ServeProcess serve({(dir / "manifests").string()});
+    const auto hpa = run_kubectl(serve, {"get", "hpa", "-n", "coder"});
+    REQUIRE_MESSAGE(hpa.exit_code == 0, hpa.err);
+    CHECK(words(line_with(hpa.out, "Deployment/coder")) ==
+          std::vector<std::string>{"coder", "Deployment/coder", "cpu:", "<unknown>/70%", "2", "5", "0", "<unknown>"});
+    const auto cronjobs = run_kubectl(serve, {"get", "cj", "-n", "coder"});
+    CHECK(words(line_with(cronjobs.out, "cleanup")) ==
+          std::vector<std::string>{"cleanup", "0", "3", "*", "*", "*", "<none>", "<unset>", "0", "<none>", "<unknown>"});
+
+    const auto pods = run_kubectl(serve, {"get", "pods", "-n", "coder", "-o", "name"});
+    CHECK(pods.out == "pod/coder-planned-0\npod/coder-planned-1\n");
+    CHECK(pods.err.find("synthesized from workload templates") != std::string::npos);
+    const auto logs = run_kubectl(serve, {"logs", "-n", "coder", "deploy/coder"});
+    CHECK(logs.exit_code != 0);
+    CHECK(logs.err.find("is not in the bundle") != std::string::npos);
+    const auto version = run_kubectl(serve, {"get", "--raw", "/version"});
+    CHECK(version.exit_code != 0);
+    CHECK(version.err.find("the bundle does not record the cluster's version") != std::string::npos);
+    CHECK(run_kubectl(serve, {"auth", "can-i", "list", "deployments", "-n", "coder"}).out == "yes\n");
+  }
+}
+
 TEST_SUITE("serve/cli lifecycle")
 {
   TEST_CASE("cli: serve: prints only the export line, writes a 0600 kubeconfig, removes it on SIGTERM and SIGINT")
