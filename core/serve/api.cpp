@@ -12,6 +12,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
+#include <optional>
 
 namespace cva::serve {
 
@@ -20,6 +22,9 @@ namespace {
 constexpr std::string_view k_read_only =
   "the server does not allow this method on the requested resource: this is a read-only copy "
   "of a support bundle served by kubectl coder-cva";
+
+// Where `kubectl auth can-i` posts its reviews.
+constexpr std::string_view k_authorization_path = "/apis/authorization.k8s.io/v1/";
 
 std::string_view reason_for(int code)
 {
@@ -38,6 +43,8 @@ std::string_view reason_for(int code)
       return "NotAcceptable";
     case 409:
       return "Conflict";
+    case 415:
+      return "UnsupportedMediaType";
     case 410:
       return "Expired";
     case 429:
@@ -149,6 +156,105 @@ Result<std::optional<std::int64_t>> int_param(const ApiRequest& request, std::st
     return fail(fmt::format("{}: '{}' is not an integer", key, text));
   }
   return std::optional<std::int64_t>{value};
+}
+
+// The length-delimited fields of one protobuf message, by field number (later ones win); nullopt
+// when `bytes` is not a well-formed message.
+std::optional<std::map<std::uint64_t, std::string_view>> protobuf_fields(std::string_view bytes)
+{
+  std::map<std::uint64_t, std::string_view> out;
+  std::size_t pos = 0;
+  const auto varint = [&]() -> std::optional<std::uint64_t> {
+    std::uint64_t value = 0;
+    for (int shift = 0; shift < 64 && pos < bytes.size(); shift += 7) {
+      const auto byte = static_cast<unsigned char>(bytes[pos++]);
+      value |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0) {
+        return value;
+      }
+    }
+    return std::nullopt;
+  };
+  while (pos < bytes.size()) {
+    const auto key = varint();
+    if (!key) {
+      return std::nullopt;
+    }
+    const std::uint64_t wire = *key & 7;
+    if (wire == 0) {
+      if (!varint()) {
+        return std::nullopt;
+      }
+    } else if (wire == 1 || wire == 5) {
+      pos += wire == 1 ? 8 : 4;
+    } else if (wire == 2) {
+      const auto length = varint();
+      if (!length || *length > bytes.size() - pos) {
+        return std::nullopt;
+      }
+      out[*key >> 3] = bytes.substr(pos, *length);
+      pos += *length;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (pos > bytes.size()) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+// The string fields `names` (numbered from 1) of a protobuf message, as a JSON object.
+std::optional<Json> protobuf_strings(std::string_view message, const std::vector<std::string>& names)
+{
+  const auto fields = protobuf_fields(message);
+  if (!fields) {
+    return std::nullopt;
+  }
+  Json out = Json::object();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (const auto it = fields->find(i + 1); it != fields->end()) {
+      out[names[i]] = std::string(it->second);
+    }
+  }
+  return out;
+}
+
+// The spec of an access review (a rules review when `rules`) sent as Kubernetes protobuf (`k8s\0`,
+// then a runtime.Unknown whose field 2 holds the review, whose field 2 is the spec), as JSON;
+// nullopt when unreadable.
+std::optional<Json> review_spec_from_protobuf(std::string_view body, bool rules)
+{
+  constexpr std::string_view k_magic{"k8s\0", 4};
+  if (!body.starts_with(k_magic)) {
+    return std::nullopt;
+  }
+  const auto envelope = protobuf_fields(body.substr(k_magic.size()));
+  const auto review = envelope && envelope->contains(2) ? protobuf_fields(envelope->at(2)) : std::nullopt;
+  if (rules) {
+    return review && review->contains(2) ? protobuf_strings(review->at(2), {"namespace"}) : std::nullopt;
+  }
+  const auto spec = review && review->contains(2) ? protobuf_fields(review->at(2)) : std::nullopt;
+  if (!spec) {
+    return std::nullopt;
+  }
+  Json out = Json::object();
+  if (spec->contains(1)) {
+    auto attributes =
+      protobuf_strings(spec->at(1), {"namespace", "verb", "group", "version", "resource", "subresource", "name"});
+    if (!attributes) {
+      return std::nullopt;
+    }
+    out["resourceAttributes"] = std::move(*attributes);
+  }
+  if (spec->contains(2)) {
+    auto attributes = protobuf_strings(spec->at(2), {"path", "verb"});
+    if (!attributes) {
+      return std::nullopt;
+    }
+    out["nonResourceAttributes"] = std::move(*attributes);
+  }
+  return out;
 }
 
 std::string describe_type(const ResourceType& type)
@@ -263,6 +369,12 @@ ApiServer::ApiServer(const Snapshot& snapshot) : m_snapshot(snapshot)
 
 ApiResponse ApiServer::handle(const ApiRequest& request) const
 {
+  if (request.method == "POST" && request.path.starts_with(k_authorization_path)) {
+    const std::string_view kind = std::string_view(request.path).substr(k_authorization_path.size());
+    if (kind == "selfsubjectaccessreviews" || kind == "selfsubjectrulesreviews") {
+      return serve_access_review(request, kind == "selfsubjectrulesreviews");
+    }
+  }
   if (request.method != "GET" && request.method != "HEAD") {
     ApiResponse r = status_response(405, k_read_only);
     r.note = "read-only";
@@ -313,6 +425,13 @@ ApiResponse ApiServer::route(const ApiRequest& request) const
     ApiResponse r;
     r.content_type = "text/plain; charset=utf-8";
     r.body = "ok";
+    return r;
+  }
+  if (seg[0] == "openapi") {
+    ApiResponse r;
+    r.status = 501;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = "OpenAPI is not served: a support bundle holds objects, not the cluster's API schema, so kubectl explain and client-side validation do not work against kubectl coder-cva serve";
     return r;
   }
   if (seg.size() == 1 && seg[0] == "version") {
@@ -654,6 +773,75 @@ ApiResponse ApiServer::serve_log(const ApiRequest& request, const Target& target
   if (truthy(request.param("follow"))) {
     r.note = "follow: the whole collected log, then closed";
   }
+  return r;
+}
+
+ApiResponse ApiServer::serve_access_review(const ApiRequest& request, bool rules) const
+{
+  const std::string_view kind = rules ? "SelfSubjectRulesReview" : "SelfSubjectAccessReview";
+  // kubectl 1.33 and later send reviews as protobuf, older ones as JSON; the answer is JSON, which
+  // both accept.
+  Json body;
+  if (request.content_type.find("protobuf") != std::string::npos) {
+    auto spec = review_spec_from_protobuf(request.body, rules);
+    if (!spec) {
+      return status_response(400, fmt::format("{}: the protobuf body is not readable", kind));
+    }
+    body = {{"spec", std::move(*spec)}};
+  } else if (auto parsed = parse_json(request.body, kind); parsed && parsed->is_object()) {
+    body = std::move(*parsed);
+  } else {
+    return status_response(400, fmt::format("{}: the request body is neither JSON nor protobuf", kind));
+  }
+  const Json* review = &body;
+  Json out = {{"kind", kind},
+              {"apiVersion", "authorization.k8s.io/v1"},
+              {"metadata", {{"creationTimestamp", nullptr}}},
+              {"spec", json_at(*review, "spec")}};
+  if (rules) {
+    out["status"] = {{"resourceRules", {{{"verbs", read_only_verbs()}, {"apiGroups", {"*"}}, {"resources", {"*"}}}}},
+                     {"nonResourceRules", {{{"verbs", {"get"}}, {"nonResourceURLs", {"*"}}}}},
+                     {"incomplete", false}};
+  } else {
+    const Json& spec = json_at(*review, "spec");
+    const Json& resource = json_at(spec, "resourceAttributes");
+    const Json& non_resource = json_at(spec, "nonResourceAttributes");
+    const std::string verb = json_string(resource.is_object() ? resource : non_resource, "verb");
+    const auto& verbs = read_only_verbs();
+    bool allowed = std::find(verbs.begin(), verbs.end(), verb) != verbs.end();
+    std::string reason =
+      allowed ? "" : "a support bundle served read-only by kubectl coder-cva allows only get, list and watch";
+    if (allowed && resource.is_object()) {
+      const std::string plural = json_string(resource, "resource");
+      const std::string ns = json_string(resource, "namespace");
+      const auto served = std::find_if(m_served.begin(), m_served.end(), [&](const Served& s) {
+        return s.type.plural == plural && (json_string(resource, "group") == "*" || s.type.group == json_string(resource, "group"));
+      });
+      const std::string sub = json_string(resource, "subresource");
+      if (served == m_served.end() || plural == "*") {
+        allowed = plural == "*" || plural.empty();
+      } else if (!sub.empty() && !(sub == "status" || (sub == "log" && plural == "pods" && verb == "get"))) {
+        allowed = false;
+        reason = fmt::format("{}/{} is not served from a support bundle", plural, sub);
+      } else {
+        const auto& refused = served->coverage->refused;
+        auto it = refused.find(ns);
+        if (it == refused.end() && served->entries.empty()) {
+          it = refused.find("");
+        }
+        if (it != refused.end()) {
+          allowed = false;
+          reason = fmt::format("the bundle records this as refused: {}", it->second);
+        }
+      }
+    }
+    out["status"] = {{"allowed", allowed}};
+    if (!reason.empty()) {
+      out["status"]["reason"] = reason;
+    }
+  }
+  ApiResponse r = json_response(out, 201);
+  r.note = "access review: answered for a read-only viewer, nothing changed";
   return r;
 }
 

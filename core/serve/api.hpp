@@ -25,6 +25,8 @@ struct ApiRequest
   std::string path;
   std::multimap<std::string, std::string> params;
   std::string accept;
+  std::string body;                // POST bodies: only access reviews read it
+  std::string content_type;        // of `body`
   std::string coder_session_token; // the Coder-Session-Token header, for proxied Coder endpoints
 
   // The first value of query parameter `key`, or "".
@@ -47,7 +49,10 @@ struct ApiResponse
 // Serves the cluster state of a snapshot as the API server the customer's kubectl saw:
 // discovery for every kind the bundle holds (built-ins and custom resources), get and list with
 // label and field selectors, pagination, Table and PartialObjectMetadata views, watch (current
-// state, then the stream closes), pod logs, and `/version`. Write verbs answer 405. Kinds or
+// state, then the stream closes), pod logs, and `/version`. Write verbs answer 405, except the
+// two self-access reviews (`kubectl auth can-i`), which change nothing and are answered for a
+// read-only viewer: get, list and watch of served kinds are allowed, anything else is not.
+// `/openapi/*` answers 501 with a plain-text reason kubectl shows (explain, validation). Kinds or
 // namespaces the bundle records as refused answer with the recorded error (403 for forbidden),
 // so kubectl shows what the customer saw; kinds the bundle never collected list as empty with a
 // warning saying so. Ages in tables are relative to the collection time. Thread-safe: handle()
@@ -91,6 +96,7 @@ private:
   ApiResponse serve_object(const ApiRequest& request, const Target& target) const;
   ApiResponse serve_log(const ApiRequest& request, const Target& target, const Json& pod) const;
   ApiResponse serve_version() const;
+  ApiResponse serve_access_review(const ApiRequest& request, bool rules) const;
   const Served* find_type(std::string_view group, std::string_view version, std::string_view plural) const;
   const Json* find_object(const Served& served, std::string_view ns, std::string_view name) const;
   Json served_object(const Served& served, const Json& object) const;

@@ -129,10 +129,30 @@ std::string field_value(const Json& object, std::string_view path)
   return current->is_primitive() ? current->dump() : std::string();
 }
 
+namespace {
+
+// The value the API server selects on: a dotted path, except the fields it names differently.
+// An event's `source` is its reporting component (source.component, else reportingComponent);
+// a pod's spec.hostNetwork and a node's spec.unschedulable read `false` when unset.
+std::string selectable_value(const Json& object, std::string_view field)
+{
+  if (field == "source" && json_at(object, "source").is_object()) {
+    const std::string component = field_value(object, "source.component");
+    return component.empty() ? field_value(object, "reportingComponent") : component;
+  }
+  std::string value = field_value(object, field);
+  if (value.empty() && (field == "spec.hostNetwork" || field == "spec.unschedulable")) {
+    return "false";
+  }
+  return value;
+}
+
+} // namespace
+
 bool FieldSelector::matches(const Json& object) const
 {
   return std::all_of(m_requirements.begin(), m_requirements.end(), [&](const FieldRequirement& r) {
-    return (field_value(object, r.field) == r.value) == r.equals;
+    return (selectable_value(object, r.field) == r.value) == r.equals;
   });
 }
 

@@ -23,7 +23,9 @@ struct FieldRequirement
 // A `?fieldSelector=` value. Unlike the API server, which allows a fixed list of fields per kind,
 // any dotted path is accepted (so `metadata.name`, `metadata.namespace`, `status.phase`,
 // `spec.nodeName` and `involvedObject.*` all work for the kinds that have them); a field the
-// object lacks reads as the empty string, as the API server's own field sets do.
+// object lacks reads as the empty string, as the API server's own field sets do. An event's
+// `source` selects on its reporting component, and an unset `spec.hostNetwork` (pods) or
+// `spec.unschedulable` (nodes) reads `false`, as the API server's field sets have them.
 class FieldSelector
 {
 public:

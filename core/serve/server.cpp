@@ -54,6 +54,8 @@ http::Response HttpServer::Impl::handle(const http::Request& req)
     request.path = req.path;
     request.params = req.params;
     request.accept = req.header("Accept");
+    request.body = req.body;
+    request.content_type = req.header("Content-Type");
     request.coder_session_token = req.header("Coder-Session-Token");
     out = api.handle(request);
   }

@@ -580,13 +580,18 @@ Json daemonset_cells(const Json& ds, std::int64_t now)
                       images, format_selector(json_path(ds, {"spec", "selector"}))});
 }
 
+// Replica counts and template of a ReplicaSet or ReplicationController, with its selector as text.
+Json replica_cells(const Json& obj, std::int64_t now, std::string selector)
+{
+  const Json& status = json_at(obj, "status");
+  const auto [names, images] = containers_of(template_spec(obj));
+  return Json::array({name_of(obj), number(json_at(obj, "spec"), "replicas", 1), number(status, "replicas"),
+                      number(status, "readyReplicas"), age(obj, now), names, images, std::move(selector)});
+}
+
 Json replicaset_cells(const Json& rs, std::int64_t now)
 {
-  const Json& status = json_at(rs, "status");
-  const auto [names, images] = containers_of(template_spec(rs));
-  return Json::array({name_of(rs), number(json_at(rs, "spec"), "replicas", 1), number(status, "replicas"),
-                      number(status, "readyReplicas"), age(rs, now), names, images,
-                      format_selector(json_path(rs, {"spec", "selector"}))});
+  return replica_cells(rs, now, format_selector(json_path(rs, {"spec", "selector"})));
 }
 
 Json job_cells(const Json& job, std::int64_t now)
@@ -643,22 +648,244 @@ Json pdb_cells(const Json& pdb, std::int64_t now)
                       number(json_at(pdb, "status"), "disruptionsAllowed"), age(pdb, now)});
 }
 
+Json replication_controller_cells(const Json& rc, std::int64_t now)
+{
+  return replica_cells(rc, now, format_labels(json_path(rc, {"spec", "selector"})));
+}
+
+std::string bool_or_unset(const Json& obj, std::string_view key)
+{
+  const Json& v = json_at(obj, key);
+  return v.is_boolean() ? (v.get<bool>() ? "True" : "False") : "<unset>";
+}
+
+Json cron_job_cells(const Json& cj, std::int64_t now)
+{
+  const Json& spec = json_at(cj, "spec");
+  const Json& status = json_at(cj, "status");
+  const std::string last = json_string(status, "lastScheduleTime");
+  const Json& job_spec = json_path(spec, {"jobTemplate", "spec"});
+  const auto [names, images] = containers_of(json_path(job_spec, {"template", "spec"}));
+  return Json::array({name_of(cj), json_string(spec, "schedule"), json_string(spec, "timeZone", "<none>"),
+                      bool_or_unset(spec, "suspend"), static_cast<std::int64_t>(json_array(status, "active").size()),
+                      last.empty() ? "<none>" : age_since(last, now), age(cj, now), names, images,
+                      format_selector(json_at(job_spec, "selector"))});
+}
+
+// A quantity as the API server prints it: JSON numbers in their plain form, strings as written.
+std::string quantity_text(const Json& v)
+{
+  return v.is_string() ? v.get<std::string>() : v.is_number() ? v.dump() : std::string("0");
+}
+
+// formatHPAMetrics: `<current>/<target>` per metric (resource metrics prefixed with their name),
+// two at most, then `+ N more...`.
+std::string hpa_targets(const Json& hpa)
+{
+  const Json& specs = json_array(json_at(hpa, "spec"), "metrics");
+  if (specs.empty()) {
+    return "<none>";
+  }
+  const Json& statuses = json_array(json_at(hpa, "status"), "currentMetrics");
+  constexpr std::size_t k_max = 2;
+  std::vector<std::string> list;
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    const Json& spec = specs[i];
+    const std::string type = json_string(spec, "type");
+    const Json& status = i < statuses.size() ? statuses[i] : Json::object();
+    const auto current_of = [&](std::string_view source, std::string_view field) {
+      const Json& v = json_path(status, {std::string(source), "current", std::string(field)});
+      return v.is_null() ? std::string("<unknown>") : quantity_text(v);
+    };
+    std::string text;
+    if (type == "External" || type == "Object") {
+      const std::string source = type == "External" ? "external" : "object";
+      const Json& target = json_path(spec, {source, "target"});
+      if (!json_at(target, "averageValue").is_null()) {
+        text = fmt::format("{}/{} (avg)", current_of(source, "averageValue"), quantity_text(json_at(target, "averageValue")));
+      } else {
+        text = fmt::format("{}/{}", current_of(source, "value"), quantity_text(json_at(target, "value")));
+      }
+    } else if (type == "Pods") {
+      text = fmt::format("{}/{}", current_of("pods", "averageValue"),
+                         quantity_text(json_path(spec, {"pods", "target", "averageValue"})));
+    } else if (type == "Resource" || type == "ContainerResource") {
+      const std::string source = type == "Resource" ? "resource" : "containerResource";
+      const Json& target = json_path(spec, {source, "target"});
+      const std::string name = json_string(json_at(spec, source), "name");
+      if (!json_at(target, "averageValue").is_null()) {
+        text = fmt::format("{}: {}/{}", name, current_of(source, "averageValue"),
+                           quantity_text(json_at(target, "averageValue")));
+      } else {
+        const Json& current = json_path(status, {source, "current", "averageUtilization"});
+        const Json& wanted = json_at(target, "averageUtilization");
+        text = fmt::format("{}: {}/{}", name, current.is_number() ? fmt::format("{}%", current.dump()) : "<unknown>",
+                           wanted.is_number() ? fmt::format("{}%", wanted.dump()) : "<auto>");
+      }
+    } else {
+      text = "<unknown type>";
+    }
+    list.push_back(std::move(text));
+  }
+  if (list.size() > k_max) {
+    const std::size_t more = list.size() - k_max;
+    list.resize(k_max);
+    return fmt::format("{} + {} more...", join(list, ", "), more);
+  }
+  return join(list, ", ");
+}
+
+Json hpa_cells(const Json& hpa, std::int64_t now)
+{
+  const Json& spec = json_at(hpa, "spec");
+  const Json& ref = json_at(spec, "scaleTargetRef");
+  const Json& min = json_at(spec, "minReplicas");
+  return Json::array({name_of(hpa), fmt::format("{}/{}", json_string(ref, "kind"), json_string(ref, "name")),
+                      hpa_targets(hpa), min.is_number() ? min.dump() : std::string("<unset>"),
+                      number(spec, "maxReplicas"), number(json_at(hpa, "status"), "currentReplicas"), age(hpa, now)});
+}
+
+Json ingress_class_cells(const Json& ic, std::int64_t now)
+{
+  const Json& spec = json_at(ic, "spec");
+  const Json& params = json_at(spec, "parameters");
+  std::string parameters = "<none>";
+  if (params.is_object()) {
+    const std::string group = json_string(params, "apiGroup");
+    parameters = group.empty() ? fmt::format("{}/{}", json_string(params, "kind"), json_string(params, "name"))
+                               : fmt::format("{}.{}/{}", json_string(params, "kind"), group, json_string(params, "name"));
+  }
+  return Json::array({name_of(ic), json_string(spec, "controller"), parameters, age(ic, now)});
+}
+
+// listWithMoreString: the first three, `+ N more...` after them, `<unset>` for none.
+std::string first_three(const std::vector<std::string>& all)
+{
+  constexpr std::size_t k_max = 3;
+  if (all.size() > k_max) {
+    return fmt::format("{} + {} more...", join({all.begin(), all.begin() + k_max}), all.size() - k_max);
+  }
+  return all.empty() ? "<unset>" : join(all);
+}
+
+Json endpoint_slice_cells(const Json& slice, std::int64_t now)
+{
+  std::vector<std::string> ports;
+  for (const Json& p : json_array(slice, "ports")) {
+    ports.push_back(json_at(p, "port").is_number() ? json_at(p, "port").dump() : json_string(p, "name", "<unset>"));
+  }
+  std::vector<std::string> addresses;
+  for (const Json& e : json_array(slice, "endpoints")) {
+    for (const Json& a : json_array(e, "addresses")) {
+      if (a.is_string()) {
+        addresses.push_back(a.get<std::string>());
+      }
+    }
+  }
+  return Json::array({name_of(slice), json_string(slice, "addressType"), first_three(ports), first_three(addresses),
+                      age(slice, now)});
+}
+
+Json binding_cells(const Json& binding, std::int64_t now)
+{
+  const Json& ref = json_at(binding, "roleRef");
+  std::vector<std::string> users;
+  std::vector<std::string> groups;
+  std::vector<std::string> accounts;
+  for (const Json& s : json_array(binding, "subjects")) {
+    const std::string kind = json_string(s, "kind");
+    if (kind == "User") {
+      users.push_back(json_string(s, "name"));
+    } else if (kind == "Group") {
+      groups.push_back(json_string(s, "name"));
+    } else if (kind == "ServiceAccount") {
+      accounts.push_back(json_string(s, "namespace") + "/" + json_string(s, "name"));
+    }
+  }
+  return Json::array({name_of(binding), fmt::format("{}/{}", json_string(ref, "kind"), json_string(ref, "name")),
+                      age(binding, now), join(users, ", "), join(groups, ", "), join(accounts, ", ")});
+}
+
+// The API server's default table (rest.NewDefaultTableConvertor): the creation time itself.
+Json created_at_cells(const Json& obj, std::int64_t)
+{
+  const std::string created = json_string(meta(obj), "creationTimestamp");
+  const auto t = parse_rfc3339(created);
+  // Go's zero time, which is what the API server prints for an object without one.
+  return Json::array({name_of(obj), t ? format_rfc3339(*t) : std::string("0001-01-01T00:00:00Z")});
+}
+
+Json priority_class_cells(const Json& pc, std::int64_t now)
+{
+  return Json::array({name_of(pc), number(pc, "value"), json_bool(pc, "globalDefault"), age(pc, now),
+                      json_string(pc, "preemptionPolicy")});
+}
+
+Json lease_cells(const Json& lease, std::int64_t now)
+{
+  return Json::array({name_of(lease), json_string(json_at(lease, "spec"), "holderIdentity"), age(lease, now)});
+}
+
+Json csi_node_cells(const Json& node, std::int64_t now)
+{
+  return Json::array(
+    {name_of(node), static_cast<std::int64_t>(json_array(json_at(node, "spec"), "drivers").size()), age(node, now)});
+}
+
+Json volume_attachment_cells(const Json& va, std::int64_t now)
+{
+  const Json& spec = json_at(va, "spec");
+  return Json::array({name_of(va), json_string(spec, "attacher"),
+                      json_string(json_at(spec, "source"), "persistentVolumeName"), json_string(spec, "nodeName"),
+                      json_bool(json_at(va, "status"), "attached"), age(va, now)});
+}
+
+// printResourceQuota: `resource: used/hard` pairs sorted by resource, `limits.*` in the second column.
+Json resource_quota_cells(const Json& quota, std::int64_t now)
+{
+  const Json& status = json_at(quota, "status");
+  const Json& hard = json_at(status, "hard");
+  const Json& used = json_at(status, "used");
+  std::vector<std::string> requests;
+  std::vector<std::string> limits;
+  if (hard.is_object()) {
+    for (const auto& [resource, value] : hard.items()) {
+      const Json& u = json_at(used, resource);
+      std::string text = fmt::format("{}: {}/{}", resource, u.is_null() ? std::string("0") : quantity_text(u),
+                                     quantity_text(value));
+      (resource.starts_with("limits.") ? limits : requests).push_back(std::move(text));
+    }
+  }
+  return Json::array({name_of(quota), age(quota, now), join(requests, ", "), join(limits, ", ")});
+}
+
 // --- Config and events ---
+
+// How many keys a ConfigMap or Secret holds: its data (and binaryData) maps, or, for one collected
+// as metadata only, the key names our collector records in the `coder-cva.coder.com/keys`
+// annotation, so DATA reads as it did on the cluster.
+std::int64_t data_keys(const Json& obj)
+{
+  std::int64_t count = 0;
+  for (const char* key : {"data", "binaryData"}) {
+    const Json& v = json_at(obj, key);
+    count += v.is_object() ? static_cast<std::int64_t>(v.size()) : 0;
+  }
+  const std::string recorded = json_string(json_at(meta(obj), "annotations"), "coder-cva.coder.com/keys");
+  if (count == 0 && !recorded.empty()) {
+    count = 1 + static_cast<std::int64_t>(std::count(recorded.begin(), recorded.end(), ','));
+  }
+  return count;
+}
 
 Json config_map_cells(const Json& cm, std::int64_t now)
 {
-  const auto size = [&](std::string_view key) {
-    const Json& v = json_at(cm, key);
-    return v.is_object() ? static_cast<std::int64_t>(v.size()) : 0;
-  };
-  return Json::array({name_of(cm), size("data") + size("binaryData"), age(cm, now)});
+  return Json::array({name_of(cm), data_keys(cm), age(cm, now)});
 }
 
 Json secret_cells(const Json& secret, std::int64_t now)
 {
-  const Json& data = json_at(secret, "data");
-  return Json::array({name_of(secret), json_string(secret, "type"),
-                      data.is_object() ? static_cast<std::int64_t>(data.size()) : 0, age(secret, now)});
+  return Json::array({name_of(secret), json_string(secret, "type"), data_keys(secret), age(secret, now)});
 }
 
 Json service_account_cells(const Json& sa, std::int64_t now)
@@ -727,9 +954,28 @@ Column age_column()
           ""};
 }
 
+Column created_at_column()
+{
+  return {"Created At", "date", 0,
+          "CreationTimestamp is a timestamp representing the server time when this object was "
+          "created.",
+          ""};
+}
+
 Column col(std::string name, std::string description, int priority = 0, std::string type = "string")
 {
   return {std::move(name), std::move(type), priority, std::move(description), ""};
+}
+
+// The columns of ReplicaSets and ReplicationControllers, which differ only in their words.
+std::vector<Column> replica_columns(std::string_view kind_words)
+{
+  return {name_column(), col("Desired", "Replicas is the number of desired replicas.", 0, "integer"),
+          col("Current", "Replicas is the most recently observed number of replicas.", 0, "integer"),
+          col("Ready", fmt::format("The number of ready replicas for this {}.", kind_words), 0, "integer"),
+          age_column(), col("Containers", "Names of each container in the template.", 1),
+          col("Images", "Images referenced by each container in the template.", 1),
+          col("Selector", "Selector is a label query over pods that should match the replica count.", 1)};
 }
 
 const std::map<std::string, TableSpec, std::less<>>& specs()
@@ -836,14 +1082,7 @@ const std::map<std::string, TableSpec, std::less<>>& specs()
        col("Images", "Images referenced by each container in the template.", 1),
        col("Selector", "A label query over pods that are managed by the daemon set.", 1)},
       daemonset_cells}},
-    {"replicasets.apps",
-     {{name_column(), col("Desired", "Replicas is the number of desired replicas.", 0, "integer"),
-       col("Current", "Replicas is the most recently observed number of replicas.", 0, "integer"),
-       col("Ready", "The number of ready replicas for this replica set.", 0, "integer"), age_column(),
-       col("Containers", "Names of each container in the template.", 1),
-       col("Images", "Images referenced by each container in the template.", 1),
-       col("Selector", "Selector is a label query over pods that should match the replica count.", 1)},
-      replicaset_cells}},
+    {"replicasets.apps", {replica_columns("replica set"), replicaset_cells}},
     {"jobs.batch",
      {{name_column(), col("Status", "Status of the job."),
        col("Completions", "The number of pods which reached phase Succeeded."),
@@ -864,6 +1103,70 @@ const std::map<std::string, TableSpec, std::less<>>& specs()
        col("Data", "Data contains the secret data."), age_column()},
       secret_cells}},
     {"serviceaccounts", {{name_column(), col("Secrets", "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use."), age_column()}, service_account_cells}},
+    {"replicationcontrollers", {replica_columns("replication controller"), replication_controller_cells}},
+    {"cronjobs.batch",
+     {{name_column(), col("Schedule", "The schedule in Cron format."),
+       col("Timezone", "The time zone name for the given schedule."),
+       col("Suspend", "This flag tells the controller to suspend subsequent executions.", 0, "boolean"),
+       col("Active", "A list of pointers to currently running jobs.", 0, "integer"),
+       col("Last Schedule", "Information when was the last time the job was successfully scheduled."),
+       age_column(), col("Containers", "Names of each container in the template.", 1),
+       col("Images", "Images referenced by each container in the template.", 1),
+       col("Selector", "A label query over pods that should match the pod count.", 1)},
+      cron_job_cells}},
+    {"horizontalpodautoscalers.autoscaling",
+     {{name_column(), col("Reference", "scaleTargetRef points to the target resource to scale."),
+       col("Targets", "metrics contains the specifications for which to use to calculate the desired replica count."),
+       col("MinPods", "minReplicas is the lower limit for the number of replicas."),
+       col("MaxPods", "maxReplicas is the upper limit for the number of replicas."),
+       col("Replicas", "currentReplicas is current number of replicas of pods managed by this autoscaler."),
+       age_column()},
+      hpa_cells}},
+    {"ingressclasses.networking.k8s.io",
+     {{name_column(), col("Controller", "Controller that is responsible for handling this class"),
+       col("Parameters", "A reference to a resource with additional parameters"), age_column()},
+      ingress_class_cells}},
+    {"endpointslices.discovery.k8s.io",
+     {{name_column(), col("AddressType", "Type of address carried by this EndpointSlice"),
+       col("Ports", "Ports advertised on this EndpointSlice"),
+       col("Endpoints", "Endpoints in this EndpointSlice"), age_column()},
+      endpoint_slice_cells}},
+    {"rolebindings.rbac.authorization.k8s.io",
+     {{name_column(), col("Role", "RoleRef can reference a Role in the current namespace or a ClusterRole in the global namespace."),
+       age_column(), col("Users", "Users in the roleBinding", 1), col("Groups", "Groups in the roleBinding", 1),
+       col("ServiceAccounts", "ServiceAccounts in the roleBinding", 1)},
+      binding_cells}},
+    {"clusterrolebindings.rbac.authorization.k8s.io",
+     {{name_column(), col("Role", "RoleRef can only reference a ClusterRole in the global namespace."),
+       age_column(), col("Users", "Users in the clusterRoleBinding", 1),
+       col("Groups", "Groups in the clusterRoleBinding", 1),
+       col("ServiceAccounts", "ServiceAccounts in the clusterRoleBinding", 1)},
+      binding_cells}},
+    {"roles.rbac.authorization.k8s.io", {{name_column(), created_at_column()}, created_at_cells}},
+    {"clusterroles.rbac.authorization.k8s.io", {{name_column(), created_at_column()}, created_at_cells}},
+    {"limitranges", {{name_column(), created_at_column()}, created_at_cells}},
+    {"customresourcedefinitions.apiextensions.k8s.io", {{name_column(), created_at_column()}, created_at_cells}},
+    {"resourcequotas",
+     {{name_column(), age_column(), col("Request", "Request represents a minimum amount of cpu/memory that a container may consume."),
+       col("Limit", "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.")},
+      resource_quota_cells}},
+    {"priorityclasses.scheduling.k8s.io",
+     {{name_column(), col("Value", "The value of this priority class.", 0, "integer"),
+       col("Global-Default", "globalDefault specifies whether this PriorityClass should be considered as the default priority.", 0, "boolean"),
+       age_column(), col("PreemptionPolicy", "PreemptionPolicy is the Policy for preempting pods with lower priority.")},
+      priority_class_cells}},
+    {"leases.coordination.k8s.io",
+     {{name_column(), col("Holder", "holderIdentity contains the identity of the holder of a current lease."), age_column()},
+      lease_cells}},
+    {"csinodes.storage.k8s.io",
+     {{name_column(), col("Drivers", "Drivers indicates the number of CSI drivers registered on the node", 0, "integer"),
+       age_column()},
+      csi_node_cells}},
+    {"volumeattachments.storage.k8s.io",
+     {{name_column(), col("Attacher", "Attacher indicates the name of the volume driver that MUST handle this request."),
+       col("PV", "Name of the persistent volume to attach."), col("Node", "The node that the volume should be attached to."),
+       col("Attached", "Attached indicates the volume is successfully attached.", 0, "boolean"), age_column()},
+      volume_attachment_cells}},
     {"events",
      {{col("Last Seen", "The time at which the most recent occurrence of this event was recorded."),
        col("Type", "Type of this event (Normal, Warning), new types could be added in the future"),

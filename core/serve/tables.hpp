@@ -25,10 +25,9 @@ struct TableOptions
 };
 
 // A meta.k8s.io/v1 Table of `objects` of `type` with every column (the `-o wide` ones at
-// priority 1). Pods, nodes, namespaces, PVCs, PVs, StorageClasses, NetworkPolicies, Services,
-// Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, events, CSIDrivers, ConfigMaps,
-// Secrets, ServiceAccounts, Endpoints, PDBs and Ingresses get kubectl's own columns; custom
-// resources their CRD's printer columns; other kinds NAME and AGE. `metadata` is left for the
+// priority 1). Every built-in kind (builtin_resource_types()) gets kubectl's own columns, with
+// Roles, ClusterRoles, LimitRanges and CRDs in the API server's default form (NAME, CREATED AT);
+// custom resources get their CRD's printer columns, else NAME and AGE. `metadata` is left for the
 // caller (resourceVersion, continue).
 Json render_table(const ResourceType& type, const std::vector<const Json*>& objects,
                   const TableOptions& options);

@@ -228,6 +228,62 @@ TEST_SUITE("serve/api")
     }
   }
 
+  TEST_CASE("access reviews (kubectl auth can-i) are answered for a read-only viewer, in JSON or protobuf")
+  {
+    const Snapshot snapshot = fixture();
+    const ApiServer api(snapshot);
+    const auto review = [&](std::string body, std::string content_type, std::string kind = "selfsubjectaccessreviews") {
+      ApiRequest r = get("/apis/authorization.k8s.io/v1/" + kind);
+      r.method = "POST";
+      r.body = std::move(body);
+      r.content_type = std::move(content_type);
+      return api.handle(r);
+    };
+    const auto json_review = [&](std::string_view verb, std::string_view resource, std::string_view ns) {
+      const ApiResponse out = review(
+        fmt::format(R"({{"kind":"SelfSubjectAccessReview","apiVersion":"authorization.k8s.io/v1","spec":{{"resourceAttributes":{{"namespace":"{}","verb":"{}","resource":"{}"}}}}}})",
+                    ns, verb, resource),
+        "application/json");
+      REQUIRE(out.status == 201);
+      return body(out)["status"];
+    };
+    CHECK(json_review("list", "pods", "coder")["allowed"] == true);
+    CHECK(json_review("watch", "events", "coder")["allowed"] == true);
+    const Json del = json_review("delete", "pods", "coder");
+    CHECK(del["allowed"] == false);
+    CHECK(del["reason"].get<std::string>().find("read-only") != std::string::npos);
+    const Json refused = json_review("list", "events", "kube-system");
+    CHECK(refused["allowed"] == false);
+    CHECK(refused["reason"].get<std::string>().find("events is forbidden: User \"dev\"") != std::string::npos);
+    CHECK(review("{", "application/json").status == 400);
+
+    // kubectl 1.33+ sends `k8s\0` and a runtime.Unknown holding the review, field by field.
+    const auto field = [](int number, const std::string& bytes) {
+      REQUIRE(bytes.size() < 128);
+      return std::string(1, static_cast<char>(number << 3 | 2)) + static_cast<char>(bytes.size()) + bytes;
+    };
+    const auto protobuf = [&](const std::string& spec) {
+      return std::string("k8s\0", 4) + field(1, field(1, "v1") + field(2, "x")) +
+             field(2, field(1, "") + field(2, spec)) + field(4, "application/vnd.kubernetes.protobuf");
+    };
+    const std::string attributes = field(1, "coder") + field(2, "list") + field(5, "pods");
+    const ApiResponse pb = review(protobuf(field(1, attributes)), "application/vnd.kubernetes.protobuf");
+    REQUIRE(pb.status == 201);
+    CHECK(body(pb)["spec"]["resourceAttributes"] == Json{{"namespace", "coder"}, {"verb", "list"}, {"resource", "pods"}});
+    CHECK(body(pb)["status"]["allowed"] == true);
+    const std::string refused_attributes = field(1, "kube-system") + field(2, "list") + field(5, "events");
+    CHECK(body(review(protobuf(field(1, refused_attributes)), "application/vnd.kubernetes.protobuf"))["status"]["allowed"] ==
+          false);
+    // A length past the end of the body.
+    CHECK(review(std::string("k8s\0\x12\x7f", 6), "application/vnd.kubernetes.protobuf").status == 400);
+
+    const ApiResponse rules =
+      review(protobuf(field(1, "coder")), "application/vnd.kubernetes.protobuf", "selfsubjectrulesreviews");
+    REQUIRE(rules.status == 201);
+    CHECK(body(rules)["spec"]["namespace"] == "coder");
+    CHECK(body(rules)["status"]["resourceRules"][0]["verbs"] == Json{"get", "list", "watch"});
+  }
+
   TEST_CASE("watch sends the current state then ends; a client already at this version gets nothing")
   {
     const Snapshot snapshot = fixture();

@@ -47,6 +47,21 @@ TEST_SUITE("serve/query")
     CHECK(FieldSelector::parse(R"(metadata.name=a\,b)")->requirements()[0].value == "a,b");
   }
 
+  TEST_CASE("field selectors: the fields the API server names or defaults differently")
+  {
+    const Json kubelet = {{"source", {{"component", "kubelet"}, {"host", "n1"}}}, {"type", "Warning"}};
+    const Json controller = {{"source", Json::object()}, {"reportingComponent", "cluster-autoscaler"}};
+    CHECK(FieldSelector::parse("source=kubelet")->matches(kubelet));
+    CHECK_FALSE(FieldSelector::parse("source=kubelet")->matches(controller));
+    CHECK(FieldSelector::parse("source=cluster-autoscaler")->matches(controller));
+    CHECK(FieldSelector::parse("source!=kubelet,type=Warning")->matches(Json{{"source", {{"component", "x"}}}, {"type", "Warning"}}));
+    const Json plain = pod("coder", "a", "Running", "node-1");
+    CHECK(FieldSelector::parse("spec.hostNetwork=false")->matches(plain));
+    CHECK_FALSE(FieldSelector::parse("spec.hostNetwork=true")->matches(plain));
+    CHECK(FieldSelector::parse("spec.unschedulable!=true")->matches(Json{{"spec", Json::object()}}));
+    CHECK(FieldSelector::parse("spec.unschedulable=true")->matches(Json{{"spec", {{"unschedulable", true}}}}));
+  }
+
   TEST_CASE("field selectors: malformed text is refused with the text in the message")
   {
     for (const char* bad : {"status.phase", "=x", "a=b,,c=d"}) {

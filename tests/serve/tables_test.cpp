@@ -220,7 +220,7 @@ status: {desiredNumberScheduled: 3, currentNumberScheduled: 3, numberReady: 2, u
           Json::array({"node-agent", 3, 3, 2, 3, 2, "kubernetes.io/os=linux", "<unknown>", "a", "a:1", "app=a"}));
   }
 
-  TEST_CASE("events and namespaces; other kinds get NAME and AGE")
+  TEST_CASE("events and namespaces")
   {
     const Json ev = yaml(R"(
 metadata: {name: coder-0.17f9}
@@ -241,9 +241,101 @@ type: Warning
 
     CHECK(cells_of("namespaces", "", yaml("{metadata: {name: coder}, status: {phase: Active}}")) ==
           Json::array({"coder", "Active", "<unknown>"}));
-    const Json lease = yaml("{metadata: {name: l, creationTimestamp: '2026-11-20T09:11:00Z'}}");
-    CHECK(column_names(table_of("leases", "coordination.k8s.io", lease), 0) == std::vector<std::string>{"Name", "Age"});
-    CHECK(cells_of("leases", "coordination.k8s.io", lease) == Json::array({"l", "60s"}));
+  }
+
+  TEST_CASE("every built-in kind gets kubectl's columns: autoscaling, batch, RBAC, discovery, scheduling, storage")
+  {
+    // NAME and AGE alone is what the API server prints only for custom resources without columns.
+    const Json empty = yaml("{metadata: {name: x}}");
+    for (const ResourceType& type : builtin_resource_types()) {
+      const Json table = render_table(type, {&empty}, TableOptions{k_now, "None", nullptr});
+      CAPTURE(type.qualified_name());
+      CHECK(column_names(table, 0) != std::vector<std::string>{"Name", "Age"});
+      CHECK(table["rows"][0]["cells"].size() == table["columnDefinitions"].size());
+    }
+
+    const Json hpa = yaml(R"(
+metadata: {name: coder, creationTimestamp: '2026-11-20T09:11:00Z'}
+spec:
+  scaleTargetRef: {kind: Deployment, name: coder}
+  minReplicas: 2
+  maxReplicas: 5
+  metrics:
+  - {type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: 80}}}
+  - {type: Resource, resource: {name: memory, target: {type: AverageValue, averageValue: 2Gi}}}
+  - {type: Pods, pods: {metric: {name: rps}, target: {type: AverageValue, averageValue: '10'}}}
+status:
+  currentReplicas: 3
+  currentMetrics:
+  - {type: Resource, resource: {name: cpu, current: {averageUtilization: 45, averageValue: 300m}}}
+)");
+    CHECK(column_names(table_of("horizontalpodautoscalers", "autoscaling", hpa), 0) ==
+          std::vector<std::string>{"Name", "Reference", "Targets", "MinPods", "MaxPods", "Replicas", "Age"});
+    CHECK(cells_of("horizontalpodautoscalers", "autoscaling", hpa) ==
+          Json::array({"coder", "Deployment/coder", "cpu: 45%/80%, memory: <unknown>/2Gi + 1 more...", "2", 5, 3, "60s"}));
+    CHECK(cells_of("horizontalpodautoscalers", "autoscaling", yaml("{metadata: {name: h}, spec: {maxReplicas: 3}}")) ==
+          Json::array({"h", "/", "<none>", "<unset>", 3, 0, "<unknown>"}));
+
+    const Json cj = yaml(R"(
+metadata: {name: cleanup, creationTimestamp: '2026-11-19T09:12:00Z'}
+spec: {schedule: '0 3 * * *', suspend: false, jobTemplate: {spec: {template: {spec: {containers: [{name: c, image: busybox}]}}}}}
+status: {active: [{name: cleanup-1}], lastScheduleTime: '2026-11-20T03:00:00Z'}
+)");
+    CHECK(cells_of("cronjobs", "batch", cj) ==
+          Json::array({"cleanup", "0 3 * * *", "<none>", "False", 1, "6h12m", "24h", "c", "busybox", "<none>"}));
+
+    const Json rb = yaml(R"(
+metadata: {name: coder, namespace: coder}
+roleRef: {kind: Role, name: coder-workspace-perms}
+subjects: [{kind: ServiceAccount, name: coder, namespace: coder}, {kind: User, name: alice}, {kind: Group, name: devs}]
+)");
+    CHECK(column_names(table_of("rolebindings", "rbac.authorization.k8s.io", rb), 1) ==
+          std::vector<std::string>{"Users", "Groups", "ServiceAccounts"});
+    CHECK(cells_of("rolebindings", "rbac.authorization.k8s.io", rb) ==
+          Json::array({"coder", "Role/coder-workspace-perms", "<unknown>", "alice", "devs", "coder/coder"}));
+
+    const Json role = yaml("{metadata: {name: r, creationTimestamp: '2026-11-20T09:11:00Z'}}");
+    const Json role_table = table_of("clusterroles", "rbac.authorization.k8s.io", role);
+    CHECK(column_names(role_table, 0) == std::vector<std::string>{"Name", "Created At"});
+    CHECK(role_table["columnDefinitions"][1]["type"] == "date");
+    CHECK(role_table["rows"][0]["cells"] == Json::array({"r", "2026-11-20T09:11:00Z"}));
+
+    const Json slice = yaml(R"(
+metadata: {name: coder-abcde}
+addressType: IPv4
+ports: [{name: http, port: 8080}]
+endpoints: [{addresses: [10.0.0.1]}, {addresses: [10.0.0.2]}, {addresses: [10.0.0.3]}, {addresses: [10.0.0.4]}]
+)");
+    CHECK(cells_of("endpointslices", "discovery.k8s.io", slice) ==
+          Json::array({"coder-abcde", "IPv4", "8080", "10.0.0.1,10.0.0.2,10.0.0.3 + 1 more...", "<unknown>"}));
+
+    const Json quota = yaml(R"(
+metadata: {name: q}
+status: {hard: {limits.cpu: '8', requests.cpu: '4', pods: '10'}, used: {limits.cpu: '2', requests.cpu: 500m}}
+)");
+    CHECK(cells_of("resourcequotas", "", quota) ==
+          Json::array({"q", "<unknown>", "pods: 0/10, requests.cpu: 500m/4", "limits.cpu: 2/8"}));
+
+    // Secrets (and metadata-only ConfigMaps) are collected without values; their key names are kept
+    // in an annotation, and DATA counts them as the cluster did.
+    CHECK(cells_of("secrets", "",
+                   yaml("{metadata: {name: s, annotations: {coder-cva.coder.com/keys: 'url,password'}}, type: Opaque}")) ==
+          Json::array({"s", "Opaque", 2, "<unknown>"}));
+    CHECK(cells_of("secrets", "", yaml("{metadata: {name: s}, type: Opaque, data: {a: YQ==}}")) ==
+          Json::array({"s", "Opaque", 1, "<unknown>"}));
+    CHECK(cells_of("configmaps", "", yaml("{metadata: {name: c, annotations: {coder-cva.coder.com/keys: k}}}")) ==
+          Json::array({"c", 1, "<unknown>"}));
+    CHECK(cells_of("leases", "coordination.k8s.io", yaml("{metadata: {name: l}, spec: {holderIdentity: coder-0}}")) ==
+          Json::array({"l", "coder-0", "<unknown>"}));
+    CHECK(cells_of("priorityclasses", "scheduling.k8s.io",
+                   yaml("{metadata: {name: high}, value: 1000, globalDefault: false, preemptionPolicy: Never}")) ==
+          Json::array({"high", 1000, false, "<unknown>", "Never"}));
+    CHECK(cells_of("ingressclasses", "networking.k8s.io",
+                   yaml("{metadata: {name: nginx}, spec: {controller: k8s.io/ingress-nginx}}")) ==
+          Json::array({"nginx", "k8s.io/ingress-nginx", "<none>", "<unknown>"}));
+    CHECK(cells_of("volumeattachments", "storage.k8s.io",
+                   yaml("{metadata: {name: va}, spec: {attacher: ebs.csi.aws.com, nodeName: n1, source: {persistentVolumeName: pv1}}, status: {attached: true}}")) ==
+          Json::array({"va", "ebs.csi.aws.com", "pv1", "n1", true, "<unknown>"}));
   }
 
   TEST_CASE("custom resources use their CRD's printer columns, dates as ages")
