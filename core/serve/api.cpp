@@ -505,6 +505,10 @@ ApiResponse ApiServer::serve_resource(const ApiRequest& request, const Target& t
       if (const auto it = coverage.refused.find(target.ns); it != coverage.refused.end()) {
         return &it->second;
       }
+    } else if (target.name.empty() && !coverage.refused.empty() && served.entries.empty()) {
+      // Refused in some namespaces and seen in none: the customer could not list it cluster-wide
+      // either, and an empty 200 would pass for "there are none".
+      return &coverage.refused.begin()->second;
     }
     return nullptr;
   };
