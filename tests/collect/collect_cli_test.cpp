@@ -225,34 +225,68 @@ TEST_SUITE("collect")
     test::write_text(bundle / "cluster-resources/pods/coder.json", R"({"items":[{"apiVersion":"v1","kind":"Pod",
       "metadata":{"name":"coder-abc12-x1","namespace":"coder","labels":{"app.kubernetes.io/name":"coder"},
                   "annotations":{"acme.io/api-token":"CANARY-annotation-01","kubectl.kubernetes.io/last-applied-configuration":"{\"env\":[{\"name\":\"DB_PASSWORD\",\"value\":\"CANARY-applied-02\"}]}"}},
-      "spec":{"nodeName":"n1","containers":[{"name":"coder","image":"ghcr.io/coder/coder:v2.18.5","args":["server"],
+      "spec":{"nodeName":"n1","containers":[{"name":"coder","image":"ghcr.io/coder/coder:v2.18.5",
+        "args":["server","--oidc-client-secret","CANARY-arg-17","--provisioner-daemon-psk=CANARY-arg-18","--access-url=https://coder.example.com"],
         "ports":[{"name":"http","containerPort":8080},{"name":"prometheus-http","containerPort":2112}],
         "env":[{"name":"CODER_PG_CONNECTION_URL","value":"postgres://coder:CANARY-pgurl-03@db.internal:5432/coder"},
                {"name":"CODER_OIDC_CLIENT_SECRET","value":"CANARY-oidc-04"},
+               {"name":"CODER_EXTERNAL_AUTH_0_CLIENT_SECRET","value":"CANARY-ext-19"},
+               {"name":"db_password","value":"CANARY-dbpw-20"},
+               {"name":"ALERTS","value":"https://hooks.slack.com/services/T0/B0/CANARYslack21"},
+               {"name":"GIT_HELPER","value":"ghp_CANARYghtoken0123456789abcdefghijklmn"},
+               {"name":"CODER_TLS_KEY_FILE","value":"/etc/tls/tls.key"},
                {"name":"CODER_ACCESS_URL","value":"https://coder.example.com"}]}]},
-      "status":{"phase":"Running","containerStatuses":[{"name":"coder","ready":true,"restartCount":0}]}}]})");
+      "status":{"phase":"Running","containerStatuses":[{"name":"coder","ready":true,"restartCount":1}]}}]})");
     test::write_text(bundle / "cluster-resources/services/coder.json", R"({"items":[{"apiVersion":"v1","kind":"Service",
       "metadata":{"name":"coder","namespace":"coder"},"spec":{"selector":{"app.kubernetes.io/name":"coder"},"ports":[{"name":"http","port":80,"targetPort":"http"}]}}]})");
     test::write_text(bundle / "cluster-resources/configmaps/coder.json", R"({"items":[{"apiVersion":"v1","kind":"ConfigMap",
-      "metadata":{"name":"coder-env","namespace":"coder"},"data":{"CODER_OIDC_CLIENT_SECRET":"CANARY-cm-05","notes":"connect with password=CANARY-cm-06 please"}}]})");
+      "metadata":{"name":"coder-env","namespace":"coder"},"data":{"CODER_OIDC_CLIENT_SECRET":"CANARY-cm-05","notes":"connect with password=CANARY-cm-06 please",
+        "kubeconfig":"users:\n- name: u\n  user:\n    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQpDQU5BUllrdWJlS2V5MjMKLS0tLS1FTkQgUlNBIFBSSVZBVEUgS0VZLS0tLS0K\n    token: CANARY-kube-22\n",
+        ".dockerconfigjson":"{\"auths\":{\"ghcr.io\":{\"auth\":\"Y29kZXI6Q0FOQVJZZG9ja2VyMjQ=\"}}}",
+        "gcp.json":"{\"type\":\"service_account\",\"private_key\":\"-----BEGIN PRIVATE KEY-----\\nCANARYgcp25\\n-----END PRIVATE KEY-----\\n\"}",
+        "values.yaml":"env:\n  - name: CODER_PG_CONNECTION_URL\n    value: host=db user=coder password=CANARY-yaml-26\n",
+        "azure":"DefaultEndpointsProtocol=https;AccountName=a;AccountKey=CANARYazure27==;EndpointSuffix=core.windows.net",
+        "DATABASE_URL":"postgres://coder:CANARY-cm-28@db.internal/coder"}}]})");
     test::write_text(bundle / "cluster-resources/secrets/coder.json", R"({"items":[{"apiVersion":"v1","kind":"Secret",
-      "metadata":{"name":"coder-db-url","namespace":"coder"},"data":{"url":"Q0FOQVJZLXNlY3JldC0wNw=="}}]})");
+      "metadata":{"name":"coder-db-url","namespace":"coder","annotations":{"kubectl.kubernetes.io/last-applied-configuration":
+        "{\"kind\":\"Secret\",\"data\":{\"url\":\"Q0FOQVJZLWxhc3QtMjk=\"}} (cut"}},
+      "data":{"url":"Q0FOQVJZLXNlY3JldC0wNw=="},"stringData":{"url":"CANARY-secret-29"}}]})");
     test::write_text(bundle / "cluster-resources/pods/logs/coder/coder-abc12-x1/coder.log",
                      "2026-11-20 09:00:00.000 [info] dialing postgres://coder:CANARY-log-08@db:5432\n"
-                     "2026-11-20 09:00:01.000 [debu] Authorization: Bearer CANARYlog09CANARYlog09\n");
+                     "2026-11-20 09:00:01.000 [debu] Authorization: Bearer CANARYlog09CANARYlog09\n"
+                     "{\"level\":\"info\",\"msg\":\"login\",\"token\":\"CANARY-log-30\",\"body\":\"{\\\"password\\\":\\\"CANARY log 31\\\"}\"}\n"
+                     "2026-11-20 09:00:02.000 [debu] Authorization: Basic Y29kZXI6Q0FOQVJZYmFzaWMzMQ==\n"
+                     "2026-11-20 09:00:03.000 [debu] Coder-Session-Token: CANARYsess-CANARYsessionSecret012 acme-internal-4444 CORPSECRET-77\n"
+                     "2026-11-20 09:00:04.000 [info] access URL https://coder.example.com\n");
+    // The previous container's log was cut by the byte cap inside a key, and dials a DSN.
+    test::write_text(bundle / "cluster-resources/pods/logs/coder/coder-abc12-x1/coder-previous.log",
+                     "CANARYpemtail32\n-----END RSA PRIVATE KEY-----\n"
+                     "2026-11-20 08:00:00.000 [info] dialing host=db user=coder password='CANARY prev 33' dbname=coder\n"
+                     "-----BEGIN EC PRIVATE KEY-----\nCANARYpemhead34\n");
     test::write_text(bundle / "coder/metrics/coder-abc12-x1.prom", "coderd_build_info{version=\"v2\",token=\"CANARY-metric-10\"} 1\n");
-    test::write_text(bundle / "coder/api/config.json", R"({"config":{"pg_connection_url":"postgres://x:CANARY-api-11@y/z","oidc":{"client_secret":"CANARY-api-12"}}})");
+    test::write_text(bundle / "coder/api/config.json", R"({"config":{"pg_connection_url":"postgres://x:CANARY-api-11@y/z","oidc":{"client_secret":"CANARY-api-12"},
+      "external_token_encryption_keys":["CANARY-api-35"]},
+      "options":[{"name":"Postgres Connection URL","flag":"postgres-url","env":"CODER_PG_CONNECTION_URL","value":"postgres://coder:CANARY-api-36@db.internal:5432/coder",
+                  "value_source":"env","annotations":{"secret":"true"}},
+                 {"name":"Some Future Setting","env":"CODER_FUTURE","value":"CANARY-api-37","value_source":"env","annotations":{"secret":"true"}}]})");
+    test::write_text(bundle / "coder/api/health.json", R"({"severity":"error","healthy":false,
+      "database":{"healthy":false,"severity":"error","error":"dial postgres://coder:CANARY-health-38@db.internal:5432/coder: refused"}})");
     test::write_text(bundle / "coder/api/buildinfo.json", R"({"version":"v2.18.5"})");
     Bundle zip;
     zip.put("deployment/config.json", R"({"config":{"oauth2":{"github":{"client_secret":"CANARY-zip-13"}}}})");
     zip.put("agent/logs.txt", "agent token=CANARY-zip-14\n");
+    zip.put("agent/manifest.json", R"({"agent_id":"a1","environment_variables":{"GITHUB_TOKEN":"CANARY-zip-39"},
+      "scripts":[{"script":"export GITLAB_TOKEN=glpat-CANARYglpat40abcdefghij\ncoder login --token CANARY-zip-41 https://coder.example.com"}]})");
+    zip.put("workspace/parameters.json", R"([{"name":"db_password","value":"CANARY-zip-42"},{"name":"region","value":"eu-west-1"}])");
+    zip.put("logs.txt", "2026-11-20 [debu] sdk request Coder-Session-Token: CANARYsess-CANARYsessionSecret012\n");
     zip.put("workspace/template_file.zip", "PK binary CANARY-zip-15");
     test::write_text(dir / "support.zip", *write_zip_memory(zip, 1'700'000'000));
 
     test::ServeProcess server({bundle.string()});
     const fs::path archive = dir / "canary.tar.gz";
     const auto r = test::run_cli({"collect", "-o", archive.string(), "--no-analyze", "--coder-bundle", (dir / "support.zip").string(),
-                                  "--coder-token", "CANARY-token-16", "--redact-pattern", "acme-internal-([0-9]+)"},
+                                  "--coder-token", "CANARY-token-16", "--redact-pattern", "acme-internal-([0-9]+)",
+                                  "--redact-pattern", "CORPSECRET-[0-9]+"},
                                  {}, {"KUBECONFIG=" + server.kubeconfig(), "KUBECACHEDIR=" + server.cache_dir()});
     REQUIRE_MESSAGE(r.exit_code == 0, r.err);
     const std::string text = all_text(archive);
@@ -264,6 +298,16 @@ TEST_SUITE("collect")
     }
     CHECK(text.find("CANARY") == std::string::npos);
     CHECK(text.find("Q0FOQVJZ") == std::string::npos);
+    CHECK(text.find("LS0tLS1CRUdJTiBSU0Eg") == std::string::npos); // the base64 key
+    CHECK(text.find("4444") == std::string::npos);
+    CHECK(text.find("acme-internal-<redacted:user-pattern-1>") != std::string::npos);
+    CHECK(text.find("<redacted:user-pattern-2>") != std::string::npos);
+    // Evidence the checks need stays: image tags, hosts, non-secret env and paths to keys.
+    CHECK(text.find("ghcr.io/coder/coder:v2.18.5") != std::string::npos);
+    CHECK(text.find("/etc/tls/tls.key") != std::string::npos);
+    CHECK(text.find("--access-url=https://coder.example.com") != std::string::npos);
+    CHECK(text.find("postgres://<redacted:connection-string>@db.internal:5432/coder") != std::string::npos);
+    CHECK(text.find("eu-west-1") != std::string::npos);
     CHECK(text.find("<redacted:") != std::string::npos);
     CHECK(text.find("https://coder.example.com") != std::string::npos); // not over-redacted
     const Snapshot s = read_snapshot(archive);
@@ -272,6 +316,16 @@ TEST_SUITE("collect")
     CHECK(redaction["url-credentials"].get<int>() >= 1);
     CHECK(redaction["secret-key-name"].get<int>() >= 3);
     CHECK(s.manifest().dump().find("CANARY") == std::string::npos);
+    CHECK(s.manifest().dump().find("<redacted:") == std::string::npos); // counts, never values
+    // The secret flag of a deployment config option is kept (the checks read value_source), and
+    // a Secret carries no data whatever the server sent.
+    REQUIRE(s.coder_data.find("config") != nullptr);
+    CHECK(s.coder_data.find("config")->json["options"][0]["annotations"]["secret"] == "true");
+    CHECK(s.bundle().get("cluster-resources/secrets/coder.json")->find("\"data\"") == std::string::npos);
+    CHECK(s.bundle().contains("cluster-resources/pods/logs/coder/coder-abc12-x1/coder-previous.log"));
+    // The database path check still reads the host of CODER_PG_CONNECTION_URL.
+    const auto analysis = test::run_cli({"analyze", archive.string(), "-o", "json", "--fail-on", "never", "--only", "network-coderd-to-postgres"});
+    CHECK(analysis.out.find("host from CODER_PG_CONNECTION_URL") != std::string::npos);
     // The Coder API was reached with the token, and the support bundle was unpacked.
     CHECK(s.bundle().contains("coder/api/config.json"));
     CHECK(s.bundle().contains("coder/support-bundle/deployment/config.json"));
