@@ -292,7 +292,12 @@ TEST_SUITE("collect")
     const std::string text = all_text(archive);
     for (const char* canary : {"CANARY-annotation-01", "CANARY-applied-02", "CANARY-pgurl-03", "CANARY-oidc-04", "CANARY-cm-05",
                                "CANARY-cm-06", "CANARY-log-08", "CANARYlog09", "CANARY-metric-10", "CANARY-api-11",
-                               "CANARY-api-12", "CANARY-zip-13", "CANARY-zip-14", "CANARY-zip-15", "CANARY-token-16"}) {
+                               "CANARY-api-12", "CANARY-zip-13", "CANARY-zip-14", "CANARY-zip-15", "CANARY-token-16", "CANARY-arg-17",
+                               "CANARY-arg-18", "CANARY-ext-19", "CANARY-dbpw-20", "CANARYslack21", "CANARYghtoken", "CANARY-kube-22",
+                               "CANARYkube", "CANARYdocker24", "CANARYgcp25", "CANARY-yaml-26", "CANARYazure27", "CANARY-cm-28",
+                               "CANARY-secret-29", "CANARY-log-30", "CANARY log 31", "CANARYbasic31", "CANARYsessionSecret", "CANARYpemtail32",
+                               "CANARY prev 33", "CANARYpemhead34", "CANARY-api-35", "CANARY-api-36", "CANARY-api-37",
+                               "CANARY-health-38", "CANARY-zip-39", "CANARYglpat40", "CANARY-zip-41", "CANARY-zip-42"}) {
       CAPTURE(std::string(canary));
       CHECK(text.find(canary) == std::string::npos);
     }
