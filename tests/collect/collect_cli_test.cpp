@@ -472,6 +472,15 @@ current-context: c
     CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(15));
     CHECK(unreachable.exit_code == 1);
     CHECK(unreachable.err.find("cannot reach the cluster of context 'c'") != std::string::npos);
+    // A bad --redact-pattern is a usage error before anything is collected.
+    for (const char* pattern : {"(unclosed", "x*"}) {
+      const auto bad_pattern = test::run_cli({"collect", "-o", (dir / "x.tar.gz").string(), "--redact-pattern", pattern}, {},
+                                             {"KUBECONFIG=" + server.kubeconfig()});
+      CAPTURE(bad_pattern.err);
+      CHECK(bad_pattern.exit_code == 2);
+      CHECK(bad_pattern.err.find(std::string("--redact-pattern: invalid redaction pattern '") + pattern + "'") != std::string::npos);
+      CHECK(std::count(bad_pattern.err.begin(), bad_pattern.err.end(), '\n') == 1);
+    }
     for (const auto* r : {&no_kubectl, &bad_context, &unreachable}) {
       CHECK(r->err.find("kubectl-coder_cva: error: ") != std::string::npos);
       CHECK(std::count(r->err.begin(), r->err.end(), '\n') <= 2); // "Collecting..." and the error
