@@ -184,10 +184,13 @@ Result<Redactor> Redactor::create(const std::vector<std::string>& extra_patterns
   CVA_TRY(add("secret-assignment", fmt::format(R"({}\\?"((?:[^"\\\n<]|\\[^"\n])(?:[^"\\\n]|\\[^"\n])*))", assignment_names), 1));
   CVA_TRY(add("secret-assignment", fmt::format(R"({}'([^'\n<][^'\n]*)')", assignment_names), 1));
   // Unquoted: up to a space or separator; `a,b` lists (encryption keys) go whole.
-  CVA_TRY(add("secret-assignment", fmt::format(R"({}([^\s"'\\,;&<>}}{{]+(?:,[^\s"'\\,;&<>}}{{]+)*))", assignment_names), 1));
-  // `--oidc-client-secret VALUE` in a shell command line (the `=` form is an assignment).
+  CVA_TRY(add("secret-assignment", fmt::format(R"({}([^\s\x00"'\\,;&<>}}{{]+(?:,[^\s\x00"'\\,;&<>}}{{]+)*))", assignment_names), 1));
+  // .netrc: `machine github.com login x password y`.
+  CVA_TRY(add("secret-assignment", R"((?i)\bmachine\s+\S+\s+(?:login\s+\S+\s+)?password\s+([^\s<]\S*))", 1));
+  // `--oidc-client-secret VALUE` in a shell command line or a NUL-separated /proc cmdline (pprof's
+  // cmdline.txt in a support bundle); the `=` form is an assignment.
   CVA_TRY(add("secret-flag",
-              R"((?i)--[a-z0-9-]*(?:password|secret|token|psk|keys?|credentials?|postgres-url|pg-url|database-url|connection-url|dsn)[ \t]+([^\s"'\\<-][^\s"'\\]*))",
+              R"((?i)--[a-z0-9-]*(?:password|secret|token|psk|keys?|credentials?|postgres-url|pg-url|database-url|connection-url|dsn)[\s\x00]+([^\s\x00"'\\<-][^\s\x00"'\\]*))",
               1));
   for (std::size_t i = 0; i < extra_patterns.size(); ++i) {
     const std::string& pattern = extra_patterns[i];

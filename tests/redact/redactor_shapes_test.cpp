@@ -15,9 +15,12 @@ Redactor make(const std::vector<std::string>& extra = {})
   return std::move(*r);
 }
 
+// pprof's cmdline.txt in a Coder support bundle: the arguments separated by NUL.
+constexpr char k_cmdline[] = "/opt/coder\0server\0--oidc-client-secret\0nulSecret\0--access-url\0https://coder.example.com";
+
 struct Shape
 {
-  const char* text;
+  std::string_view text;
   const char* secret; // must be gone
   const char* kept;   // must stay ("" for nothing to check)
 };
@@ -81,6 +84,8 @@ TEST_SUITE("redact/shapes")
       {R"({\"env\":[{\"name\":\"CODER_OIDC_CLIENT_SECRET\",\"value\":\"json pair secret\"}]})", "json pair secret", ""},
       {"coderd_build_info{version=\"v2\",token=\"metricTok\"} 1", "metricTok", "coderd_build_info{version=\"v2\""},
       {"Cookie: coder_session_token=cookieTok; Path=/", "cookieTok", "Path=/"},
+      {"machine github.com login coder password netrcPw", "netrcPw", "machine github.com login coder"},
+      {std::string_view(k_cmdline, sizeof(k_cmdline) - 1), "nulSecret", "https://coder.example.com"},
     };
     for (const Shape& shape : shapes) {
       Redactor r = make();
