@@ -27,6 +27,13 @@ std::string upper(std::string_view s)
 
 constexpr std::string_view k_last_applied = "kubectl.kubernetes.io/last-applied-configuration";
 
+// Kubernetes fields named like secrets that hold label or field keys: `key` (secretKeyRef.key,
+// tolerations, selectors), affinity's `topologyKey`, topology spread's `matchLabelKeys`.
+bool is_kubernetes_key_field(std::string_view name)
+{
+  return name == "key" || name == "topologyKey" || name == "matchLabelKeys" || name == "mismatchLabelKeys";
+}
+
 } // namespace
 
 Redactor::Redactor() = default;
@@ -465,9 +472,8 @@ void Redactor::walk(Json& node, bool in_secret_object)
       continue;
     }
     // Any other member whose name says it holds a secret: `client_secret`, `password`, `token`,
-    // `external_token_encryption_keys` (a list). `key` itself is always a reference in Kubernetes
-    // (secretKeyRef.key, tolerations, selectors).
-    if ((child.is_string() || child.is_array()) && key != "key" && is_secret_name(key)) {
+    // `external_token_encryption_keys` (a list).
+    if ((child.is_string() || child.is_array()) && !is_kubernetes_key_field(key) && is_secret_name(key)) {
       redact_named(child, key, "secret-key-name");
       continue;
     }

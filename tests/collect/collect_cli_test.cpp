@@ -225,7 +225,9 @@ TEST_SUITE("collect")
     test::write_text(bundle / "cluster-resources/pods/coder.json", R"({"items":[{"apiVersion":"v1","kind":"Pod",
       "metadata":{"name":"coder-abc12-x1","namespace":"coder","labels":{"app.kubernetes.io/name":"coder"},
                   "annotations":{"acme.io/api-token":"CANARY-annotation-01","kubectl.kubernetes.io/last-applied-configuration":"{\"env\":[{\"name\":\"DB_PASSWORD\",\"value\":\"CANARY-applied-02\"}]}"}},
-      "spec":{"nodeName":"n1","containers":[{"name":"coder","image":"ghcr.io/coder/coder:v2.18.5",
+      "spec":{"nodeName":"n1","affinity":{"podAntiAffinity":{"preferredDuringSchedulingIgnoredDuringExecution":[{"weight":1,
+        "podAffinityTerm":{"labelSelector":{"matchLabels":{"app.kubernetes.io/name":"coder"}},"topologyKey":"kubernetes.io/hostname"}}]}},
+        "containers":[{"name":"coder","image":"ghcr.io/coder/coder:v2.18.5",
         "args":["server","--oidc-client-secret","CANARY-arg-17","--provisioner-daemon-psk=CANARY-arg-18","--access-url=https://coder.example.com"],
         "ports":[{"name":"http","containerPort":8080},{"name":"prometheus-http","containerPort":2112}],
         "env":[{"name":"CODER_PG_CONNECTION_URL","value":"postgres://coder:CANARY-pgurl-03@db.internal:5432/coder"},
@@ -315,6 +317,7 @@ TEST_SUITE("collect")
     CHECK(text.find("--access-url=https://coder.example.com") != std::string::npos);
     CHECK(text.find("postgres://<redacted:connection-string>@db.internal:5432/coder") != std::string::npos);
     CHECK(text.find("eu-west-1") != std::string::npos);
+    CHECK(text.find("\"topologyKey\": \"kubernetes.io/hostname\"") != std::string::npos);
     CHECK(text.find("<redacted:") != std::string::npos);
     CHECK(text.find("https://coder.example.com") != std::string::npos); // not over-redacted
     const Snapshot s = read_snapshot(archive);

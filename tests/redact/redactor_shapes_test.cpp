@@ -201,6 +201,19 @@ TEST_SUITE("redact/shapes")
     CHECK(c["image"] == "ghcr.io/coder/coder:v2.18.5");
   }
 
+  TEST_CASE("scheduling fields named like keys are evidence, not secrets")
+  {
+    Redactor r = make();
+    Json spec = Json::parse(R"({"affinity":{"podAntiAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":[
+        {"labelSelector":{"matchExpressions":[{"key":"app","operator":"In","values":["coder"]}]},"topologyKey":"kubernetes.io/hostname"}]}},
+      "topologySpreadConstraints":[{"maxSkew":1,"topologyKey":"topology.kubernetes.io/zone","matchLabelKeys":["pod-template-hash"]}],
+      "tolerations":[{"key":"dedicated","value":"coder"}]})");
+    const Json before = spec;
+    r.redact_json(spec);
+    CHECK(spec == before);
+    CHECK(r.counts().empty());
+  }
+
   TEST_CASE("Coder's deployment config: secret options, lists of keys and URLs with passwords")
   {
     Redactor r = make();
