@@ -159,6 +159,10 @@ Result<Redactor> Redactor::create(const std::vector<std::string>& extra_patterns
   // The password runs to the last `@` of the authority (Go's url.Parse does the same), and the
   // user may be empty (`postgres://:pw@db`).
   CVA_TRY(add("url-credentials", R"([A-Za-z][A-Za-z0-9+.-]*://([^/?#\s@<>"'\\]*:[^/?#\s<>"'\\]*)@)", 1));
+  // Database URLs are written by hand with raw `/` and `?` in passwords; libpq and Go still read
+  // them up to the last `@`.
+  CVA_TRY(add("url-credentials",
+              R"((?i)\b(?:postgres(?:ql)?|mysql|mongodb(?:\+srv)?|rediss?|amqps?)://([^\s@<>"'\\]*:[^\s<>"'\\]*)@)", 1));
   CVA_TRY(add("jwt", R"(eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,})", 0));
   CVA_TRY(add("bearer-token", R"((?i)(?:\bbearer|authorization:\s*(?:token|basic))(?:\s+|%20)([A-Za-z0-9\-._~+/]{8,}=*))", 1));
   CVA_TRY(add("aws-access-key", R"(\b((?:AKIA|ASIA|AIDA|AROA)[A-Z0-9]{16})\b)", 1));
@@ -297,16 +301,20 @@ std::string Redactor::redact_connection(std::string_view value)
   const auto kept = [&](std::string_view key, std::string_view v) {
     return std::find(k_kept.begin(), k_kept.end(), upper(key)) != k_kept.end() && RE2::FullMatch(v, k_plain);
   };
-  static const RE2 k_url(R"(([A-Za-z][A-Za-z0-9+.:-]*://)([^/?#]*)([^?#]*)(?:\?([^#]*))?(?:#(.*))?)");
-  std::string scheme, authority, path, query, fragment;
-  if (RE2::FullMatch(value, k_url, &scheme, &authority, &path, &query, &fragment)) {
+  static const RE2 k_url(R"(([A-Za-z][A-Za-z0-9+.:-]*://)(.*))");
+  static const RE2 k_rest(R"(([^/?#]*)([^?#]*)(?:\?([^#]*))?(?:#(.*))?)");
+  std::string scheme, rest, authority, path, query, fragment;
+  if (RE2::FullMatch(value, k_url, &scheme, &rest)) {
     std::string out = scheme;
-    if (const auto at = authority.rfind('@'); at != std::string::npos) {
-      const std::string_view userinfo = std::string_view(authority).substr(0, at);
-      out += userinfo.find(':') == std::string_view::npos ? std::string(userinfo) : hide(userinfo);
-      authority.erase(0, at + 1);
+    // The userinfo runs to the last `@`: a password with a raw `/`, `?` or `@` must not leave a
+    // piece of itself in the host or path.
+    if (const auto at = rest.rfind('@'); at != std::string::npos) {
+      const std::string_view userinfo = std::string_view(rest).substr(0, at);
+      out += userinfo.find_first_of(":/?#") == std::string_view::npos ? std::string(userinfo) : hide(userinfo);
       out += '@';
+      rest.erase(0, at + 1);
     }
+    RE2::FullMatch(rest, k_rest, &authority, &path, &query, &fragment);
     out += RE2::FullMatch(authority, k_plain) ? authority : hide(authority);
     out += RE2::FullMatch(path, k_plain) ? path : hide(path);
     if (!query.empty()) {

@@ -234,6 +234,7 @@ TEST_SUITE("collect")
                {"name":"CODER_OIDC_CLIENT_SECRET","value":"CANARY-oidc-04"},
                {"name":"CODER_EXTERNAL_AUTH_0_CLIENT_SECRET","value":"CANARY-ext-19"},
                {"name":"db_password","value":"CANARY-dbpw-20"},
+               {"name":"REPLICA_DATABASE_URL","value":"postgres://coder:CANARY/slash?44@replica.internal:5432/coder"},
                {"name":"ALERTS","value":"https://hooks.slack.com/services/T0/B0/CANARYslack21"},
                {"name":"GIT_HELPER","value":"ghp_CANARYghtoken0123456789abcdefghijklmn"},
                {"name":"CODER_TLS_KEY_FILE","value":"/etc/tls/tls.key"},
@@ -259,7 +260,8 @@ TEST_SUITE("collect")
                      "{\"level\":\"info\",\"msg\":\"login\",\"token\":\"CANARY-log-30\",\"body\":\"{\\\"password\\\":\\\"CANARY log 31\\\"}\"}\n"
                      "2026-11-20 09:00:02.000 [debu] Authorization: Basic Y29kZXI6Q0FOQVJZYmFzaWMzMQ==\n"
                      "2026-11-20 09:00:03.000 [debu] Coder-Session-Token: CANARYsess-CANARYsessionSecret012 acme-internal-4444 CORPSECRET-77\n"
-                     "2026-11-20 09:00:04.000 [info] access URL https://coder.example.com\n");
+                     "2026-11-20 09:00:04.000 [info] access URL https://coder.example.com\n"
+                     "2026-11-20 09:00:05.000 [info] replica postgres://coder:CANARY/slash?45@replica.internal:5432/coder\n");
     // The previous container's log was cut by the byte cap inside a key, and dials a DSN.
     test::write_text(bundle / "cluster-resources/pods/logs/coder/coder-abc12-x1/coder-previous.log",
                      "CANARYpemtail32\n-----END RSA PRIVATE KEY-----\n"
@@ -301,7 +303,7 @@ TEST_SUITE("collect")
                                "CANARYkube", "CANARYdocker24", "CANARYgcp25", "CANARY-yaml-26", "CANARYazure27", "CANARY-cm-28",
                                "CANARY-secret-29", "CANARY-log-30", "CANARY log 31", "CANARYbasic31", "CANARYsessionSecret", "CANARYpemtail32",
                                "CANARY prev 33", "CANARYpemhead34", "CANARY-api-35", "CANARY-api-36", "CANARY-api-37",
-                               "CANARY-health-38", "CANARY-zip-39", "CANARYglpat40", "CANARY-zip-41", "CANARY-zip-42", "CANARY-zip-43"}) {
+                               "CANARY-health-38", "CANARY-zip-39", "CANARYglpat40", "CANARY-zip-41", "CANARY-zip-42", "CANARY-zip-43", "slash?44", "slash?45"}) {
       CAPTURE(std::string(canary));
       CHECK(text.find(canary) == std::string::npos);
     }
@@ -317,6 +319,7 @@ TEST_SUITE("collect")
     CHECK(text.find("--access-url=https://coder.example.com") != std::string::npos);
     CHECK(text.find("postgres://<redacted:connection-string>@db.internal:5432/coder") != std::string::npos);
     CHECK(text.find("eu-west-1") != std::string::npos);
+    CHECK(text.find("postgres://<redacted:connection-string>@replica.internal:5432/coder") != std::string::npos);
     CHECK(text.find("\"topologyKey\": \"kubernetes.io/hostname\"") != std::string::npos);
     CHECK(text.find("<redacted:") != std::string::npos);
     CHECK(text.find("https://coder.example.com") != std::string::npos); // not over-redacted

@@ -36,6 +36,7 @@ TEST_SUITE("redact/shapes")
       {"postgresql://coder:hunter2x@db.example.com/coder", "hunter2x", "@db.example.com/coder"},
       {"postgres://:emptyUserPw@db/coder", "emptyUserPw", "@db/coder"},
       {"postgres://coder:p@ssw0rdAt@db:5432/coder", "ssw0rdAt", "@db:5432/coder"},
+      {"postgres://coder:pa/ssSlash?q@db:5432/coder", "ssSlash", "@db:5432/coder"},
       {"host=db user=coder password=hunter2dsn dbname=coder", "hunter2dsn", "dbname=coder"},
       {"host=db user=coder password='hunter two' dbname=coder", "two", "dbname=coder"},
       {"--postgres-url=postgres://coder:flagPw1@db/coder", "flagPw1", "@db/coder"},
@@ -123,6 +124,7 @@ TEST_SUITE("redact/shapes")
       {"postgresql://coder@db.internal/coder?sslmode=verify-full&password=x",
        "postgresql://coder@db.internal/coder?sslmode=verify-full&password=<redacted:connection-string>"},
       {"postgres://:pw@db/coder", "postgres://<redacted:connection-string>@db/coder"},
+      {"postgres://coder:pa/s?s#@db:5432/coder", "postgres://<redacted:connection-string>@db:5432/coder"},
       {"host=db port=5432 user=coder password='a b\\' c' dbname=coder sslmode=require",
        "host=db port=5432 user=coder password=<redacted:connection-string> dbname=coder sslmode=require"},
       {"host=db;password=x", "<redacted:connection-string>"},
@@ -136,7 +138,7 @@ TEST_SUITE("redact/shapes")
       CAPTURE(std::string(in));
       CHECK(r.redact_connection(in) == expected);
     }
-    CHECK(r.counts().at("connection-string") == 9);
+    CHECK(r.counts().at("connection-string") == 10);
   }
 
   TEST_CASE("connection, flag and secret names")
