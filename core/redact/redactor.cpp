@@ -26,6 +26,7 @@ std::string upper(std::string_view s)
 }
 
 constexpr std::string_view k_last_applied = "kubectl.kubernetes.io/last-applied-configuration";
+constexpr std::string_view k_secret_keys_annotation = "coder-cva.coder.com/keys";
 
 // Kubernetes fields named like secrets that hold label or field keys: `key` (secretKeyRef.key,
 // tolerations, selectors), affinity's `topologyKey`, topology spread's `matchLabelKeys`.
@@ -471,7 +472,8 @@ void Redactor::walk(Json& node, bool in_secret_object)
             continue;
           }
         }
-        if (is_secret_name(k)) {
+        // Our own annotation listing a Secret's key names (core/collect/lists.cpp) is evidence.
+        if (is_secret_name(k) && !(key == "annotations" && k == k_secret_keys_annotation)) {
           redact_named(v, k, "secret-key-name");
         } else {
           walk(v, false);

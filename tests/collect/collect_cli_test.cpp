@@ -2,6 +2,7 @@
 // redaction canaries, read-only traffic, interruption and the errors a user can meet.
 #include <core/bundle/archive.hpp>
 #include <core/bundle/input.hpp>
+#include <core/http/server.hpp>
 #include <core/model/snapshot.hpp>
 #include <core/util/json.hpp>
 
@@ -358,6 +359,65 @@ TEST_SUITE("collect")
     for (const char* verb : {"\nPOST ", "\nPUT ", "\nPATCH ", "\nDELETE "}) {
       CHECK(log.find(verb) == std::string::npos);
     }
+  }
+
+  TEST_CASE("cli: collect keeps no Secret data even from an API server that sends it for a metadata-only list")
+  {
+    // A server that ignores the metadata-only Accept header (an old or odd API server, an
+    // aggregating proxy): every Secret list comes back with data and stringData.
+    http::Server api(http::ServerOptions{.threads = 4}, [](const http::Request& request) {
+      http::Response r;
+      r.headers = {{"Content-Type", "application/json"}};
+      if (request.path == "/version") {
+        r.body = R"({"gitVersion":"v1.30.4","major":"1","minor":"30"})";
+      } else if (request.path == "/api/v1") {
+        r.body = R"({"kind":"APIResourceList","groupVersion":"v1","resources":[
+          {"name":"secrets","namespaced":true,"kind":"Secret","verbs":["get","list"]},
+          {"name":"namespaces","namespaced":false,"kind":"Namespace","verbs":["get","list"]}]})";
+      } else if (request.path == "/apis") {
+        r.body = R"({"kind":"APIGroupList","apiVersion":"v1","groups":[]})";
+      } else if (request.path == "/api/v1/namespaces") {
+        r.body = R"({"kind":"NamespaceList","apiVersion":"v1","metadata":{},"items":[{"metadata":{"name":"coder"}}]})";
+      } else if (request.path == "/api/v1/secrets" || request.path == "/api/v1/namespaces/coder/secrets") {
+        r.body = R"({"kind":"SecretList","apiVersion":"v1","metadata":{"resourceVersion":"1"},"items":[
+          {"metadata":{"name":"coder-db-url","namespace":"coder"},"type":"Opaque",
+           "data":{"url":"Q0FOQVJZLWRhdGEtMQ=="},"stringData":{"password":"CANARY-string-2"}}]})";
+      } else {
+        r.status = 404;
+        r.body = R"({"kind":"Status","apiVersion":"v1","status":"Failure","reason":"NotFound","code":404})";
+      }
+      return r;
+    });
+    const auto port = api.bind();
+    REQUIRE(port.has_value());
+    std::thread serving([&] { (void)api.run(); });
+    test::TempDir dir;
+    test::write_text(dir / "kubeconfig", fmt::format(R"(apiVersion: v1
+kind: Config
+clusters: [{{name: c, cluster: {{server: "http://127.0.0.1:{}"}}}}]
+users: [{{name: u, user: {{}}}}]
+contexts: [{{name: c, context: {{cluster: c, user: u}}}}]
+current-context: c
+)",
+                                                     *port));
+    const fs::path archive = dir / "secrets.tar.gz";
+    const auto r = test::run_cli({"collect", "-o", archive.string(), "--no-analyze", "--timeout", "60s"}, {},
+                                 {"KUBECONFIG=" + (dir / "kubeconfig").string(), "KUBECACHEDIR=" + (dir / "cache").string()});
+    api.stop();
+    serving.join();
+    REQUIRE_MESSAGE(fs::exists(archive), r.err);
+    const std::string text = all_text(archive);
+    CHECK(text.find("Q0FOQVJZ") == std::string::npos);
+    CHECK(text.find("CANARY") == std::string::npos);
+    const Snapshot s = read_snapshot(archive);
+    const std::string* secrets = s.bundle().get("cluster-resources/secrets/coder.json");
+    REQUIRE(secrets != nullptr);
+    const Json list = Json::parse(*secrets);
+    REQUIRE(list["items"].size() == 1);
+    CHECK_FALSE(list["items"][0].contains("data"));
+    CHECK_FALSE(list["items"][0].contains("stringData"));
+    // The key names stay: whether a variable is set is evidence.
+    CHECK(list["items"][0]["metadata"]["annotations"]["coder-cva.coder.com/keys"] == "url,password");
   }
 
   TEST_CASE("cli: collect bounds logs by lines and bytes, and --since narrows them")

@@ -269,7 +269,7 @@ TEST_SUITE("redact/shapes")
   TEST_CASE("a Secret never keeps data, even in an annotation that cannot be parsed")
   {
     Redactor r = make();
-    Json secret = Json::parse(R"({"kind":"Secret","metadata":{"name":"s","annotations":{
+    Json secret = Json::parse(R"({"kind":"Secret","metadata":{"name":"s","annotations":{"coder-cva.coder.com/keys":"url,password",
       "kubectl.kubernetes.io/last-applied-configuration":"{\"kind\":\"Secret\",\"data\":{\"url\":\"c2VjcmV0MQ==\"}} truncated"}},
       "data":{"url":"c2VjcmV0Mg=="},"stringData":{"x":"plain3"}})");
     r.redact_json(secret);
@@ -278,6 +278,8 @@ TEST_SUITE("redact/shapes")
       CAPTURE(canary);
       CHECK(out.find(canary) == std::string::npos);
     }
+    // The key names collect records (never values) stay: they tell which variables a Secret sets.
+    CHECK(secret["metadata"]["annotations"]["coder-cva.coder.com/keys"] == "url,password");
   }
 
   TEST_CASE("user patterns: a group, the whole match, and the ones refused")
