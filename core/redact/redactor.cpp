@@ -27,6 +27,15 @@ std::string upper(std::string_view s)
 
 constexpr std::string_view k_last_applied = "kubectl.kubernetes.io/last-applied-configuration";
 constexpr std::string_view k_secret_keys_annotation = "coder-cva.coder.com/keys";
+// Hosts whose webhook URLs carry their credential in the path.
+constexpr std::string_view k_webhook_hosts =
+  R"((?i)hooks\.slack\.com|(?:[a-z0-9-]+\.)?discord(?:app)?\.com|[a-z0-9.-]+\.webhook\.office\.com|outlook\.office\.com)";
+
+// A Go url.URL as encoding/json writes it.
+bool is_url_object(const Json& node)
+{
+  return node.is_object() && json_at(node, "Scheme").is_string() && json_at(node, "Host").is_string();
+}
 
 // Kubernetes fields named like secrets that hold label or field keys: `key` (secretKeyRef.key,
 // tolerations, selectors), affinity's `topologyKey`, topology spread's `matchLabelKeys`.
@@ -177,6 +186,7 @@ Result<Redactor> Redactor::create(const std::vector<std::string>& extra_patterns
   CVA_TRY(add("webhook-url",
               R"((?i)https?://(?:hooks\.slack\.com/(?:services|workflows|triggers)|(?:[a-z0-9-]+\.)?discord(?:app)?\.com/api/webhooks|[a-z0-9.-]+\.webhook\.office\.com/webhookb2|outlook\.office\.com/webhook)/([^\s"'<>\\]+))",
               1));
+  r.m_webhook_host = std::make_unique<RE2>(std::string(k_webhook_hosts));
   // `.dockerconfigjson`-style registry credentials, also inside JSON-escaped text.
   CVA_TRY(add("registry-auth", R"(\\?"auth\\?"\s*:\s*\\?"([A-Za-z0-9+/=]{4,}))", 1));
   // Env pairs written as text (YAML values or JSON in a ConfigMap, a log quoting a pod spec).
@@ -378,6 +388,15 @@ void Redactor::redact_named(Json& value, std::string_view name, const std::strin
   } else if (value.is_boolean() || (value.is_string() && (value == "true" || value == "false"))) {
     return; // a flag about a secret (`"secret": "true"`), not one
   } else if (value.is_object()) {
+    // A Go url.URL ({Scheme, Host, Path, RawQuery, ...}) under a secret name, such as Coder's
+    // notifications webhook endpoint: only where it points stays.
+    if (is_url_object(value)) {
+      for (const char* part : {"Opaque", "Path", "RawPath", "RawQuery", "Fragment", "RawFragment"}) {
+        if (value.contains(part)) {
+          redact_value(value[part], rule);
+        }
+      }
+    }
     walk(value, false);
   } else {
     redact_value(value, rule);
@@ -429,6 +448,13 @@ void Redactor::walk(Json& node, bool in_secret_object)
   }
   const std::string kind = json_string(node, "kind");
   const bool secret = kind == "Secret" || in_secret_object;
+  if (is_url_object(node) && RE2::FullMatch(json_string(node, "Host"), *m_webhook_host)) {
+    for (const char* part : {"Path", "RawPath"}) {
+      if (node.contains(part)) {
+        redact_value(node[part], "webhook-url");
+      }
+    }
+  }
   // {name, value} pairs: container env and anything shaped like it, such as the options of
   // Coder's deployment config ({name, env, flag, yaml, value, annotations: {secret: "true"}}),
   // whose `value` a server that does not blank secrets would send as it is.

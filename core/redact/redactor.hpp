@@ -45,7 +45,9 @@ namespace cva {
 // - bearer-token (`Bearer x`, `Authorization: Token|Basic x`), jwt, aws-access-key,
 //   aws-secret-key, github-token, gitlab-token, slack-token, coder-session-token,
 //   google-api-key: the token itself, in any string.
-// - webhook-url: the path of Slack, Discord and Teams webhook URLs (the host stays).
+// - webhook-url: the path of Slack, Discord and Teams webhook URLs (the host stays), also as a
+//   Go url.URL object ({Scheme, Host, Path}); such an object under a secret name (Coder's
+//   notifications webhook endpoint) loses its path and query.
 // - registry-auth: `"auth": "..."` of Docker registry credentials.
 // - secret-assignment: the value in `password=...`, `token: ...`, `"client_secret":"..."`,
 //   `AccountKey=...;`, `sig=...` text, quoted values whole, also in JSON-escaped text.
@@ -102,6 +104,7 @@ private:
   void redact_string(std::string& s);
 
   std::vector<std::unique_ptr<Rule>> m_rules;
+  std::unique_ptr<re2::RE2> m_webhook_host;
   std::map<std::string, int> m_counts;
 };
 

@@ -221,7 +221,8 @@ TEST_SUITE("redact/shapes")
     Redactor r = make();
     Json config = Json::parse(R"({"config":{"pg_connection_url":"postgres://coder:cfgPw1@db:5432/coder",
         "external_token_encryption_keys":["cfgKey2","cfgKey3"],"oidc":{"client_secret":"cfgOidc4","client_id":"coder"},
-        "access_url":{"Scheme":"https","Host":"coder.example.com","User":{"username":"u","password":"cfgUrl5","passwordSet":true}}},
+        "access_url":{"Scheme":"https","Host":"coder.example.com","User":{"username":"u","password":"cfgUrl5","passwordSet":true}},
+        "notifications":{"webhook":{"endpoint":{"Scheme":"https","Host":"hooks.slack.com","Path":"/services/T0/B0/cfgHook10"}}}},
       "options":[
         {"name":"Postgres Connection URL","flag":"postgres-url","env":"CODER_PG_CONNECTION_URL","yaml":"pgConnectionURL",
          "value":"postgres://coder:optPw6@db:5432/coder","value_source":"env","annotations":{"secret":"true"}},
@@ -230,10 +231,13 @@ TEST_SUITE("redact/shapes")
          "annotations":{"secret":"true"}},
         {"name":"External Auth Providers","env":"CODER_EXTERNAL_AUTH_CONFIGS","value":[{"id":"gh","client_secret":"optExt9"}]},
         {"name":"Max Token Lifetime","env":"CODER_MAX_TOKEN_LIFETIME","value":2592000000000000,"value_source":"default"},
-        {"name":"Access URL","env":"CODER_ACCESS_URL","value":"https://coder.example.com","value_source":"env"}]})");
+        {"name":"Access URL","env":"CODER_ACCESS_URL","value":"https://coder.example.com","value_source":"env"},
+        {"name":"Notifications: Webhook: Endpoint","env":"CODER_NOTIFICATIONS_WEBHOOK_ENDPOINT",
+         "value":{"Scheme":"https","Host":"alerts.example.com","Path":"/hook/optHook11","RawQuery":"key=optHook12"}}]})");
     r.redact_json(config);
     const std::string out = config.dump();
-    for (const char* canary : {"cfgPw1", "cfgKey2", "cfgKey3", "cfgOidc4", "cfgUrl5", "optPw6", "optFuture7", "optKey8", "optExt9"}) {
+    for (const char* canary : {"cfgPw1", "cfgKey2", "cfgKey3", "cfgOidc4", "cfgUrl5", "optPw6", "optFuture7", "optKey8", "optExt9", "cfgHook10",
+                               "optHook11", "optHook12"}) {
       CAPTURE(canary);
       CHECK(out.find(canary) == std::string::npos);
     }
@@ -244,6 +248,8 @@ TEST_SUITE("redact/shapes")
     CHECK(config["options"][5]["value"] == "https://coder.example.com");
     CHECK(config["options"][0]["value_source"] == "env");
     CHECK(config["config"]["oidc"]["client_id"] == "coder");
+    CHECK(config["config"]["notifications"]["webhook"]["endpoint"]["Host"] == "hooks.slack.com");
+    CHECK(config["options"][6]["value"]["Host"] == "alerts.example.com");
   }
 
   TEST_CASE("ConfigMap data in Coder namespaces: kubeconfigs, registry auth, service accounts, env files")
