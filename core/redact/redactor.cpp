@@ -134,9 +134,18 @@ bool Redactor::is_secret_name(std::string_view name)
   }
   static const std::vector<std::string_view> k_secret_segments = {
     "PASSWORD", "PASSWD", "PASS", "PWD", "SECRET", "SECRETS", "TOKEN", "TOKENS", "KEY", "KEYS", "APIKEY",
-    "CREDENTIAL", "CREDENTIALS", "CREDS", "PSK", "PRIVATE", "PASSPHRASE", "AUTHKEY", "WEBHOOK"};
+    "CREDENTIAL", "CREDENTIALS", "CREDS", "PSK", "PRIVATE", "PASSPHRASE", "AUTHKEY", "WEBHOOK", "AUTHORIZATION"};
+  // Words run together: `DBPASSWORD`, `htpasswd`, `clientsecret`, `APITOKEN` (not `TOKENIZER`).
+  static const std::vector<std::string_view> k_secret_suffixes = {"PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY"};
+  // CODER_SCIM_AUTH_HEADER holds the SCIM API key.
+  if (joined(segments).find("_AUTH_HEADER_") != std::string::npos) {
+    return true;
+  }
   return std::any_of(segments.begin(), segments.end(), [](const std::string& seg) {
-    return std::find(k_secret_segments.begin(), k_secret_segments.end(), seg) != k_secret_segments.end();
+    return std::find(k_secret_segments.begin(), k_secret_segments.end(), seg) != k_secret_segments.end() ||
+           std::any_of(k_secret_suffixes.begin(), k_secret_suffixes.end(), [&](std::string_view suffix) {
+             return std::string_view(seg).ends_with(suffix);
+           });
   });
 }
 

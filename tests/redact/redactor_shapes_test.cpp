@@ -149,12 +149,14 @@ TEST_SUITE("redact/shapes")
       CHECK(Redactor::is_connection_name(yes));
       CHECK(Redactor::is_secret_name(yes));
     }
-    for (const char* no : {"CODER_PG_CONNECTION_URL_FILE", "CODER_ACCESS_URL", "CODER_PG_AUTH", "postgres"}) {
+    for (const char* no : {"CODER_PG_CONNECTION_URL_FILE", "CODER_ACCESS_URL", "CODER_PG_AUTH", "postgres", "TOKENIZER_MODEL",
+                           "secretname", "MONKEY"}) {
       CAPTURE(std::string(no));
       CHECK_FALSE(Redactor::is_connection_name(no));
       CHECK_FALSE(Redactor::is_secret_name(no));
     }
-    for (const char* yes : {"db_password", "oidc-client-secret", "SLACK_WEBHOOK_URL", "external_token_encryption_keys"}) {
+    for (const char* yes : {"db_password", "oidc-client-secret", "SLACK_WEBHOOK_URL", "external_token_encryption_keys", "DBPASSWORD",
+                            "htpasswd", "clientsecret", "GITHUB_APITOKEN", "CODER_SCIM_AUTH_HEADER"}) {
       CAPTURE(std::string(yes));
       CHECK(Redactor::is_secret_name(yes));
     }
