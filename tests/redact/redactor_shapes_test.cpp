@@ -203,6 +203,11 @@ TEST_SUITE("redact/shapes")
     CHECK(pod["metadata"]["annotations"]["checksum/config"] == "abc123");
     CHECK(pod["metadata"]["annotations"]["db-dsn"] == "host=db password=<redacted:connection-string>");
     CHECK(c["image"] == "ghcr.io/coder/coder:v2.18.5");
+    const Json once = pod;
+    const auto counts = r.counts();
+    r.redact_json(pod);
+    CHECK(pod == once);
+    CHECK(r.counts() == counts);
   }
 
   TEST_CASE("scheduling fields named like keys are evidence, not secrets")
@@ -252,6 +257,11 @@ TEST_SUITE("redact/shapes")
     CHECK(config["config"]["oidc"]["client_id"] == "coder");
     CHECK(config["config"]["notifications"]["webhook"]["endpoint"]["Host"] == "hooks.slack.com");
     CHECK(config["options"][6]["value"]["Host"] == "alerts.example.com");
+    const Json once = config;
+    const auto counts = r.counts();
+    r.redact_json(config);
+    CHECK(config == once);
+    CHECK(r.counts() == counts);
   }
 
   TEST_CASE("ConfigMap data in Coder namespaces: kubeconfigs, registry auth, service accounts, env files")
