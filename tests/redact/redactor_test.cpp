@@ -1,9 +1,13 @@
 // The redactor: its rules on small documents, then secret shapes a Coder operator's cluster really
 // holds, each planted with a canary the redacted output must not contain, and the evidence next to
 // it that must survive.
+#include <core/collect/context.hpp>
 #include <core/redact/redactor.hpp>
 
 #include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
 
 using namespace cva;
 
@@ -419,5 +423,33 @@ TEST_SUITE("redact/shapes")
       REQUIRE_FALSE(refused.has_value());
       CHECK(refused.error().message.find('\n') == std::string::npos);
     }
+  }
+}
+
+TEST_SUITE("redact/collect-context")
+{
+  TEST_CASE("everything a collector hands the context is redacted: documents, text, error records and coverage messages")
+  {
+    Redactor redactor = make();
+    const CollectOptions options;
+    KubeClient client("/nonexistent/socket", std::chrono::seconds(1));
+    const std::atomic<bool> cancelled{false};
+    CollectContext context(options, client, redactor, cancelled, std::chrono::steady_clock::now() + std::chrono::minutes(1));
+    context.put_json("coder/api/config.json", Json::parse(R"({"oidc":{"client_secret":"ctxJson1"}})"));
+    context.put_text("coder/metrics/p.prom", "x{token=\"ctxText2\"} 1\n");
+    context.record_error("pods", "coder", "500: dial postgres://coder:ctxError3@db:5432/coder");
+    context.record_coverage("coder/health", "failed", "401: invalid Coder-Session-Token: AbCdEf1234-ctxCoverage4abcdefghijklm");
+    const Bundle bundle = context.take_bundle();
+    std::string all;
+    for (const auto& [path, bytes] : bundle.files()) {
+      all += bytes;
+    }
+    all += context.errors().at("pods").at("coder");
+    all += context.coverage().at("coder/health").second;
+    for (const char* canary : {"ctxJson1", "ctxText2", "ctxError3", "ctxCoverage4"}) {
+      CAPTURE(canary);
+      CHECK(all.find(canary) == std::string::npos);
+    }
+    CHECK(context.coverage().at("coder/health").second.find("401: invalid Coder-Session-Token: <redacted:") == 0);
   }
 }
