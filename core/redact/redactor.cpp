@@ -190,6 +190,12 @@ Result<Redactor> Redactor::create(const std::vector<std::string>& extra_patterns
   CVA_TRY(add("gitlab-token", R"(\b(glpat-[A-Za-z0-9_-]{20,}))", 1));
   CVA_TRY(add("slack-token", R"(\b(xox[abposr]-[A-Za-z0-9-]{10,}))", 1));
   CVA_TRY(add("google-api-key", R"(\b(AIza[0-9A-Za-z_-]{35})\b)", 1));
+  // Other providers' tokens by their documented prefixes: Anthropic and OpenAI (`sk-ant-`, `sk-proj-`,
+  // `sk-`), Stripe, npm, HashiCorp Vault, GitLab deploy and runner tokens, DigitalOcean, Slack apps.
+  CVA_TRY(add("api-token",
+              R"(\b((?:sk-(?:ant-|proj-)?[A-Za-z0-9_-]{32,})|(?:[sr]k_(?:live|test)_[A-Za-z0-9]{16,})|(?:npm_[A-Za-z0-9]{36})|)"
+              R"((?:hv[sbr]\.[A-Za-z0-9_-]{24,})|(?:gl(?:dt|rt|ptt|cbt)-[A-Za-z0-9_-]{20,})|(?:do[opr]_v1_[a-f0-9]{64})|(?:xapp-[0-9A-Za-z-]{20,})))",
+              1));
   CVA_TRY(add("coder-session-token", R"(\b([a-zA-Z0-9]{10}-[a-zA-Z0-9]{22})\b)", 1));
   // The path of a webhook URL is its credential; the host stays.
   CVA_TRY(add("webhook-url",

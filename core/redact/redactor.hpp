@@ -44,7 +44,8 @@ namespace cva {
 //   `client-key-data`), and cut off by a log's start or end.
 // - bearer-token (`Bearer x`, `Authorization: Token|Basic x`), jwt, aws-access-key,
 //   aws-secret-key, github-token, gitlab-token, slack-token, coder-session-token,
-//   google-api-key: the token itself, in any string.
+//   google-api-key, api-token (Anthropic/OpenAI `sk-`, Stripe, npm, Vault, GitLab deploy and
+//   runner tokens, DigitalOcean, Slack apps): the token itself, in any string.
 // - webhook-url: the path of Slack, Discord and Teams webhook URLs (the host stays), also as a
 //   Go url.URL object ({Scheme, Host, Path}); such an object under a secret name (Coder's
 //   notifications webhook endpoint) loses its path and query.

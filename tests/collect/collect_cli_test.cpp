@@ -284,7 +284,8 @@ TEST_SUITE("collect")
       "scripts":[{"script":"export GITLAB_TOKEN=glpat-CANARYglpat40abcdefghij\ncoder login --token CANARY-zip-41 https://coder.example.com"}]})");
     const char cmdline[] = "/opt/coder\0server\0--oidc-client-secret\0CANARY-zip-43\0--access-url\0https://coder.example.com";
     zip.put("pprof/cmdline.txt", std::string(cmdline, sizeof(cmdline) - 1));
-    zip.put("workspace/parameters.json", R"([{"name":"db_password","value":"CANARY-zip-42"},{"name":"region","value":"eu-west-1"}])");
+    zip.put("workspace/parameters.json", R"([{"name":"db_password","value":"CANARY-zip-42"},{"name":"region","value":"eu-west-1"},
+      {"name":"anthropic","value":"sk-ant-api03-CANARYanthropic44abcdefghijklmnopqrstu"}])");
     zip.put("logs.txt", "2026-11-20 [debu] sdk request Coder-Session-Token: CANARYsess-CANARYsessionSecret012\n");
     zip.put("workspace/template_file.zip", "PK binary CANARY-zip-15");
     test::write_text(dir / "support.zip", *write_zip_memory(zip, 1'700'000'000));
@@ -304,7 +305,8 @@ TEST_SUITE("collect")
                                "CANARYkube", "CANARYdocker24", "CANARYgcp25", "CANARY-yaml-26", "CANARYazure27", "CANARY-cm-28",
                                "CANARY-secret-29", "CANARY-log-30", "CANARY log 31", "CANARYbasic31", "CANARYsessionSecret", "CANARYpemtail32",
                                "CANARY prev 33", "CANARYpemhead34", "CANARY-api-35", "CANARY-api-36", "CANARY-api-37",
-                               "CANARY-health-38", "CANARY-zip-39", "CANARYglpat40", "CANARY-zip-41", "CANARY-zip-42", "CANARY-zip-43", "slash?44", "slash?45"}) {
+                               "CANARY-health-38", "CANARY-zip-39", "CANARYglpat40", "CANARY-zip-41", "CANARY-zip-42", "CANARY-zip-43", "slash?44", "slash?45",
+                               "CANARYanthropic44"}) {
       CAPTURE(std::string(canary));
       CHECK(text.find(canary) == std::string::npos);
     }

@@ -207,6 +207,9 @@ TEST_SUITE("redact/shapes")
       {"coderd_build_info{version=\"v2\",token=\"metricTok\"} 1", "metricTok", "coderd_build_info{version=\"v2\""},
       {"Cookie: coder_session_token=cookieTok; Path=/", "cookieTok", "Path=/"},
       {"machine github.com login coder password netrcPw", "netrcPw", "machine github.com login coder"},
+      {"claude --key sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcd and sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789",
+       "AbCdEfGhIjKlMnOp", "claude"},
+      {"vault hvs.CAESIAbCdEfGhIjKlMnOpQrStUvWxYz and npm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789", "AbCdEfGhIjKlMnOp", "vault"},
       {std::string_view(k_cmdline, sizeof(k_cmdline) - 1), "nulSecret", "https://coder.example.com"},
     };
     for (const Shape& shape : shapes) {
