@@ -222,7 +222,14 @@ TEST_SUITE("collect")
     const fs::path bundle = dir / "canary";
     test::write_text(bundle / "version.yaml", "kind: SupportBundle\n");
     test::write_text(bundle / "cluster-info/cluster_version.json", R"({"info":{"gitVersion":"v1.30.4","major":"1","minor":"30"}})");
-    test::write_text(bundle / "cluster-resources/namespaces.json", R"({"items":[{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"coder"}}]})");
+    test::write_text(bundle / "cluster-resources/namespaces.json", R"({"items":[{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"coder"}},
+      {"apiVersion":"v1","kind":"Namespace","metadata":{"name":"tools"}}]})");
+    // Outside Coder's namespaces ConfigMaps are listed without values, and their values must not
+    // come in through `kubectl apply`'s annotation either.
+    test::write_text(bundle / "cluster-resources/configmaps/tools.json", R"({"items":[{"apiVersion":"v1","kind":"ConfigMap",
+      "metadata":{"name":"motd","namespace":"tools","annotations":{"kubectl.kubernetes.io/last-applied-configuration":
+        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"data\":{\"motd\":\"CANARY-elsewhere-46\"}}"}},
+      "data":{"motd":"CANARY-elsewhere-47"}}]})");
     test::write_text(bundle / "cluster-resources/pods/coder.json", R"({"items":[{"apiVersion":"v1","kind":"Pod",
       "metadata":{"name":"coder-abc12-x1","namespace":"coder","labels":{"app.kubernetes.io/name":"coder"},
                   "annotations":{"acme.io/api-token":"CANARY-annotation-01","kubectl.kubernetes.io/last-applied-configuration":"{\"env\":[{\"name\":\"DB_PASSWORD\",\"value\":\"CANARY-applied-02\"}]}"}},
@@ -306,7 +313,7 @@ TEST_SUITE("collect")
                                "CANARY-secret-29", "CANARY-log-30", "CANARY log 31", "CANARYbasic31", "CANARYsessionSecret", "CANARYpemtail32",
                                "CANARY prev 33", "CANARYpemhead34", "CANARY-api-35", "CANARY-api-36", "CANARY-api-37",
                                "CANARY-health-38", "CANARY-zip-39", "CANARYglpat40", "CANARY-zip-41", "CANARY-zip-42", "CANARY-zip-43", "slash?44", "slash?45",
-                               "CANARYanthropic44"}) {
+                               "CANARYanthropic44", "CANARY-elsewhere-46", "CANARY-elsewhere-47"}) {
       CAPTURE(std::string(canary));
       CHECK(text.find(canary) == std::string::npos);
     }
@@ -347,6 +354,7 @@ TEST_SUITE("collect")
     CHECK(s.bundle().contains("coder/support-bundle/deployment/config.json"));
     CHECK_FALSE(s.bundle().contains("coder/support-bundle/workspace/template_file.zip"));
     CHECK(s.bundle().contains("coder/metrics/coder-abc12-x1.prom"));
+    REQUIRE(s.find_config_map("tools", "motd") != nullptr); // listed, without its values
     // Only GETs reached the server.
     const std::string log = server.stderr_text();
     std::size_t requests = 0;
