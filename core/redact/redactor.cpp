@@ -243,6 +243,18 @@ Result<Redactor> Redactor::create(const std::vector<std::string>& extra_patterns
   return r;
 }
 
+void Redactor::add_literal(std::string_view rule, std::string_view value)
+{
+  if (value.empty()) {
+    return;
+  }
+  RE2::Options options;
+  options.set_log_errors(false);
+  // First, so no other rule takes part of it and leaves the rest.
+  m_rules.insert(m_rules.begin(), std::make_unique<Rule>(Rule{std::string(rule),
+                                                              std::make_unique<RE2>(RE2::QuoteMeta(value), options), 0}));
+}
+
 void Redactor::redact_value(Json& value, const std::string& rule)
 {
   if (value.is_string() && value.get_ref<const std::string&>().empty()) {

@@ -52,6 +52,7 @@ namespace cva {
 // - registry-auth: `"auth": "..."` of Docker registry credentials.
 // - secret-assignment: the value in `password=...`, `token: ...`, `"client_secret":"..."`,
 //   `AccountKey=...;`, `sig=...` text, quoted values whole, also in JSON-escaped text.
+// - coder-token: the session token collect was given, wherever it appears.
 // - user patterns (`--redact-pattern REGEX`): the whole match, or its first capture group when
 //   it has one; reported as user-pattern-N.
 // The `kubectl.kubernetes.io/last-applied-configuration` annotation is parsed and redacted as
@@ -62,6 +63,10 @@ public:
   // Builds a redactor with the built-in rules and `extra_patterns` (RE2 syntax). An invalid
   // pattern, one that matches the empty string or one spanning lines is an error naming it.
   static Result<Redactor> create(const std::vector<std::string>& extra_patterns = {});
+
+  // Adds a rule replacing every occurrence of `value` (a credential the user gave, such as the
+  // Coder session token collect uses), reported as `rule`. Empty values are ignored.
+  void add_literal(std::string_view rule, std::string_view value);
 
   Redactor(Redactor&&) noexcept;
   Redactor& operator=(Redactor&&) noexcept;

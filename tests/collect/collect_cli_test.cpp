@@ -269,6 +269,7 @@ TEST_SUITE("collect")
                      "2026-11-20 09:00:02.000 [debu] Authorization: Basic Y29kZXI6Q0FOQVJZYmFzaWMzMQ==\n"
                      "2026-11-20 09:00:03.000 [debu] Coder-Session-Token: CANARYsess-CANARYsessionSecret012 acme-internal-4444 CORPSECRET-77\n"
                      "2026-11-20 09:00:04.000 [info] access URL https://coder.example.com\n"
+                     "2026-11-20 09:00:04.500 [debu] cli login as CANARY-token-16 accepted\n"
                      "2026-11-20 09:00:05.000 [info] replica postgres://coder:CANARY/slash?45@replica.internal:5432/coder\n");
     // The previous container's log was cut by the byte cap inside a key, and dials a DSN.
     test::write_text(bundle / "cluster-resources/pods/logs/coder/coder-abc12-x1/coder-previous.log",

@@ -420,6 +420,11 @@ TEST_SUITE("redact/shapes")
   {
     Redactor r = make({"ticket-([0-9]+)", "ACME-[A-Z]{4}"});
     CHECK(r.redact_text("ticket-42 ACME-WXYZ") == "ticket-<redacted:user-pattern-1> <redacted:user-pattern-2>");
+    r.add_literal("coder-token", "plain.token+value");
+    r.add_literal("coder-token", "");
+    CHECK(r.redact_text("user sent plain.token+value twice: plain.token+value") ==
+          "user sent <redacted:coder-token> twice: <redacted:coder-token>");
+    CHECK(r.redact_text("plainXtoken+value") == "plainXtoken+value");
     for (const char* bad : {"(unclosed", "x*", "a|", "a\nb"}) {
       CAPTURE(std::string(bad));
       auto refused = Redactor::create({bad});
