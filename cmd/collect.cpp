@@ -6,6 +6,7 @@
 #include <core/collect/collect.hpp>
 #include <core/kube/client.hpp>
 #include <core/model/snapshot.hpp>
+#include <core/redact/redactor.hpp>
 #include <core/report/formats.hpp>
 #include <core/report/render.hpp>
 #include <core/util/error.hpp>
@@ -125,6 +126,9 @@ int run_collect(CollectCliOptions opt)
     }
   }
   options.redact_patterns = opt.redact_patterns;
+  if (auto patterns = Redactor::create(options.redact_patterns); !patterns) {
+    throw Fatal(fmt::format("--redact-pattern: {}", patterns.error().message), k_exit_usage);
+  }
   options.timeout = duration_option(opt.timeout, "--timeout");
   // --request-timeout goes to kubectl proxy and bounds each of our requests too ("0": only
   // the overall --timeout).

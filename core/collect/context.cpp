@@ -103,8 +103,15 @@ void CollectContext::record_error(const std::string& bundle_name, const std::str
 
 void CollectContext::record_coverage(const std::string& key, const std::string& state, const std::string& message)
 {
+  // Messages quote response bodies (a Coder API error, a metrics endpoint's answer) and end up in
+  // the manifest: they are redacted like everything else.
+  std::string redacted;
+  {
+    std::lock_guard lock(m_redact_mutex);
+    redacted = m_redactor.redact_text(message);
+  }
   std::lock_guard lock(m_mutex);
-  m_coverage[key] = {state, message};
+  m_coverage[key] = {state, std::move(redacted)};
 }
 
 void CollectContext::line(const std::string& text)

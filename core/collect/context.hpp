@@ -64,7 +64,8 @@ public:
   // Records that `bundle_name` (`pods`, `custom-resources/nodepools.karpenter.sh`) could not be
   // collected in `namespace_` ("" for the whole kind or a cluster-scoped kind).
   void record_error(const std::string& bundle_name, const std::string& namespace_, const std::string& message);
-  // Records coverage of a non-resource input (`coder/health`, `logs`, `coder/metrics`).
+  // Records coverage of a non-resource input (`coder/health`, `logs`, `coder/metrics`); the
+  // message is redacted.
   void record_coverage(const std::string& key, const std::string& state, const std::string& message);
 
   // Reports one finished unit of work to the progress sink.

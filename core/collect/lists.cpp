@@ -34,6 +34,13 @@ void normalize_item(Json& item, const ListSpec& spec)
     item["kind"] = spec.kind;
     item["apiVersion"] = spec.group.empty() ? spec.version : spec.group + "/" + spec.version;
   }
+  if (spec.metadata_only || spec.plural == "secrets") {
+    // `kubectl apply` keeps the whole object, data included, in this annotation: a list asked
+    // for without values must not bring them in through it.
+    if (Json& annotations = item["metadata"]["annotations"]; annotations.is_object()) {
+      annotations.erase("kubectl.kubernetes.io/last-applied-configuration");
+    }
+  }
   if (spec.plural == "secrets") {
     // Keep key names (useful to tell whether a variable is set), never values.
     std::vector<std::string> keys;

@@ -963,6 +963,7 @@ std::optional<EnvValue> effective_env(const Snapshot& snapshot, std::string_view
       const ResourceData& secrets = snapshot.store().get("secrets");
       bool seen = false;
       bool has_key = false;
+      bool keys_known = false;
       for (const StoredObject& so : secrets.objects) {
         const Json& m = json_at(*so.object, "metadata");
         if (json_string(m, "namespace") != ns || json_string(m, "name") != src.name) {
@@ -971,13 +972,16 @@ std::optional<EnvValue> effective_env(const Snapshot& snapshot, std::string_view
         seen = true;
         const StringMap annotations = to_string_map(json_at(m, "annotations"));
         const auto keys = annotations.find("coder-cva.coder.com/keys");
+        keys_known = json_at(*so.object, "data").is_object() || keys != annotations.end();
         has_key = json_at(*so.object, "data").contains(key) ||
                   (keys != annotations.end() &&
                    ("," + keys->second + ",").find("," + key + ",") != std::string::npos);
       }
       if (seen && has_key) {
         found = EnvValue{EnvValue::Kind::secret, {}, origin};
-      } else if (!seen && !found) {
+      } else if ((!seen || !keys_known) && !found) {
+        // A Secret listed as metadata only (what collect asks a real API server for) does not
+        // say which keys it has: the variable may come from it.
         found = EnvValue{EnvValue::Kind::unseen, {}, origin};
       }
     }

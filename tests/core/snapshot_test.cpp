@@ -232,6 +232,37 @@ TEST_SUITE("core/snapshot")
     CHECK(effective_env(s, "coder", c, "CODER_ACCESS_URL")->kind == EnvValue::Kind::unseen);
   }
 
+  TEST_CASE("effective_env: a Secret collected as metadata only may hold any variable; one with known keys only those")
+  {
+    const Snapshot s = test::snapshot_from(
+      {{"cluster-resources/secrets/coder.json", R"(
+- {apiVersion: v1, kind: Secret, metadata: {name: metadata-only, namespace: coder}}
+- {apiVersion: v1, kind: Secret, metadata: {name: with-keys, namespace: coder, annotations: {coder-cva.coder.com/keys: "CODER_OIDC_CLIENT_SECRET"}}}
+)"},
+       {"cluster-resources/pods/coder.json", R"(
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: c, namespace: coder}
+  spec:
+    containers:
+    - name: coder
+      image: x
+      envFrom:
+      - secretRef: {name: with-keys}
+    - name: other
+      image: x
+      envFrom:
+      - secretRef: {name: metadata-only}
+)"}});
+    const Container& keyed = s.pods[0].spec.containers[0];
+    CHECK(effective_env(s, "coder", keyed, "CODER_OIDC_CLIENT_SECRET")->kind == EnvValue::Kind::secret);
+    CHECK_FALSE(effective_env(s, "coder", keyed, "CODER_PG_CONNECTION_URL").has_value());
+    // What collect writes for a real cluster: no keys, so the URL may well be set.
+    const auto url = effective_env(s, "coder", s.pods[0].spec.containers[1], "CODER_PG_CONNECTION_URL");
+    REQUIRE(url.has_value());
+    CHECK(url->kind == EnvValue::Kind::unseen);
+  }
+
   TEST_CASE("typed storage objects")
   {
     const Snapshot s = test::snapshot_from(
