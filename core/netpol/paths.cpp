@@ -369,10 +369,16 @@ std::vector<Finding> path_findings(const NetworkView& view, const PathSpec& spec
   const Engine& engine = view.engine();
   std::vector<SourceResult> results;
   results.reserve(spec.from->endpoints.size());
+  // Each source is asked about alone; copying the whole source list for each would be quadratic.
+  Target base;
+  base.kind = spec.from->kind;
+  base.text = spec.from->text;
+  base.service = spec.from->service;
+  base.addresses = spec.from->addresses;
   for (const Endpoint& source : spec.from->endpoints) {
     SourceResult r;
     r.source = &source;
-    Target one = *spec.from;
+    Target one = base;
     one.endpoints = {source};
     one.description = source.describe();
     for (const Requirement& req : spec.requirements) {
