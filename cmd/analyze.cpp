@@ -18,30 +18,15 @@ struct AnalyzeOptions
   std::vector<std::string> inputs;
   std::string output = "text";
   std::string fail_on = "fail";
-  std::vector<std::string> only;
-  std::vector<std::string> skip;
+  CheckSelection checks;
   std::string namespace_ = "default";
-  std::string config;
 };
 
 int run_analyze(const AnalyzeOptions& opt)
 {
   const auto fail_on = parse_fail_on(opt.fail_on);
-  Config config;
-  if (!opt.config.empty()) {
-    auto loaded = load_config(opt.config);
-    if (!loaded) {
-      throw Fatal(loaded.error().message, k_exit_usage);
-    }
-    config = std::move(*loaded);
-  }
+  const RunOptions run = run_options_for(opt.checks);
   const Snapshot snapshot = load_snapshot(opt.inputs, opt.namespace_);
-  RunOptions run;
-  apply_config(config, run);
-  run.only = split_ids(opt.only);
-  for (std::string& id : split_ids(opt.skip)) {
-    run.skip.push_back(std::move(id));
-  }
   auto report = run_checks(snapshot, run);
   if (!report) {
     throw Fatal(report.error().message, k_exit_usage);
@@ -69,12 +54,7 @@ void setup_analyze(CLI::App& app, Invocation& inv)
   add_choice_option(sub, inv, "--fail-on", opt->fail_on, {"warn", "fail", "never"},
                     "Exit 3 when a check's outcome is at or above this level")
     ->default_str("fail");
-  complete_option(inv, sub->add_option("--only", opt->only, "Run only these check ids (comma-separated, repeatable)"),
-                  check_ids(), true);
-  complete_option(inv, sub->add_option("--skip", opt->skip, "Skip these check ids (comma-separated, repeatable)"),
-                  check_ids(), true);
-  sub->add_option("--config", opt->config,
-                  "YAML file: disable checks, override severities, set users/tier, exempt objects (see README)");
+  add_check_selection(sub, inv, opt->checks);
   complete_option(inv,
                   sub->add_option("-n,--namespace", opt->namespace_,
                                   "Namespace for manifests that name none (as `helm template` output)")

@@ -1,6 +1,7 @@
 #include "cli.hpp"
 
 #include <core/bundle/input.hpp>
+#include <core/check/config.hpp>
 #include <core/check/registry.hpp>
 #include <core/util/error.hpp>
 #include <core/version.hpp>
@@ -59,6 +60,38 @@ std::vector<std::string> split_ids(const std::vector<std::string>& values)
     }
   }
   return out;
+}
+
+void add_check_selection(CLI::App* sub, Invocation& inv, CheckSelection& selection)
+{
+  complete_option(inv, sub->add_option("--only", selection.only, "Run only these check ids (comma-separated, repeatable)"),
+                  check_ids(), true);
+  complete_option(inv, sub->add_option("--skip", selection.skip, "Skip these check ids (comma-separated, repeatable)"),
+                  check_ids(), true);
+  sub->add_option("--config", selection.config,
+                  "YAML file: disable checks, override severities, set users/tier, exempt objects (see README)");
+}
+
+RunOptions run_options_for(const CheckSelection& selection)
+{
+  Config config;
+  if (!selection.config.empty()) {
+    auto loaded = load_config(selection.config);
+    if (!loaded) {
+      throw Fatal(loaded.error().message, k_exit_usage);
+    }
+    config = std::move(*loaded);
+  }
+  RunOptions run;
+  apply_config(config, run);
+  run.only = split_ids(selection.only);
+  for (std::string& id : split_ids(selection.skip)) {
+    run.skip.push_back(std::move(id));
+  }
+  if (auto valid = validate_run_options(run); !valid) {
+    throw Fatal(valid.error().message, k_exit_usage);
+  }
+  return run;
 }
 
 CLI::Option* add_choice_option(CLI::App* sub, Invocation& inv, const std::string& name, std::string& value,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <core/check/runner.hpp>
 #include <core/model/snapshot.hpp>
 
 #include <CLI/CLI.hpp>
@@ -69,5 +70,20 @@ Snapshot load_snapshot(const std::vector<std::string>& inputs, const std::string
 
 // Splits comma-separated values of repeatable options (`--only a,b --only c`).
 std::vector<std::string> split_ids(const std::vector<std::string>& values);
+
+// Which checks run and how they are judged, as `analyze` and `collect` take it.
+struct CheckSelection
+{
+  std::vector<std::string> only;
+  std::vector<std::string> skip;
+  std::string config; // --config FILE
+};
+
+// Adds --only, --skip (completing check ids) and --config to `sub`.
+void add_check_selection(CLI::App* sub, Invocation& inv, CheckSelection& selection);
+
+// Reads --config and applies --only and --skip on top of it; throws a usage Fatal naming the file
+// or the id when either is bad, so a command can refuse before it does any work.
+RunOptions run_options_for(const CheckSelection& selection);
 
 } // namespace cva::cmd

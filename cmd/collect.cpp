@@ -55,6 +55,7 @@ struct CollectCliOptions
   bool no_analyze = false;
   bool strict = false;
   std::string fail_on = "fail";
+  CheckSelection checks;
   std::string timeout = "5m";
   int concurrency = 8;
   KubectlFlags kubectl;
@@ -100,6 +101,7 @@ int run_collect(CollectCliOptions opt)
   if (!fail_on) {
     throw Fatal(fmt::format("--fail-on takes warn, fail or never, not '{}'", opt.fail_on), k_exit_usage);
   }
+  const RunOptions run = run_options_for(opt.checks);
   CollectOptions options;
   options.kubectl = opt.kubectl;
   if (const char* k = std::getenv("KUBECTL"); k != nullptr && k[0] != '\0' && options.kubectl.kubectl == "kubectl") {
@@ -187,7 +189,7 @@ int run_collect(CollectCliOptions opt)
       throw Fatal(fmt::format("cannot analyze the collected data: {}", built.error().message));
     }
     snapshot.emplace(std::move(*built));
-    auto r = run_checks(*snapshot, {});
+    auto r = run_checks(*snapshot, run);
     if (!r) {
       throw Fatal(r.error().message);
     }
@@ -247,6 +249,7 @@ void setup_collect(CLI::App& app, Invocation& inv)
   sub->add_option("--fail-on", opt->fail_on, "Exit 3 when a check's outcome is at or above this level")
     ->check(CLI::IsMember({"warn", "fail", "never"}))
     ->default_str("fail");
+  add_check_selection(sub, inv, opt->checks);
   sub->add_option("--timeout", opt->timeout, "Deadline for the whole collection")->default_str("5m");
   sub->add_option("--concurrency", opt->concurrency, "Requests in flight at once")->default_str("8");
   sub->add_option("--kubectl", opt->kubectl.kubectl, "kubectl binary (or KUBECTL)")->default_str("kubectl");

@@ -205,7 +205,7 @@ Outcome Report::worst() const
   return w;
 }
 
-Result<Report> run_checks(const Snapshot& snapshot, const RunOptions& options)
+Result<void> validate_run_options(const RunOptions& options)
 {
   for (const auto* list : {&options.only, &options.skip}) {
     for (const std::string& id : *list) {
@@ -226,6 +226,12 @@ Result<Report> run_checks(const Snapshot& snapshot, const RunOptions& options)
       }
     }
   }
+  return {};
+}
+
+Result<Report> run_checks(const Snapshot& snapshot, const RunOptions& options)
+{
+  CVA_TRY(validate_run_options(options));
   Report report;
   report.tool_version = std::string(k_version);
   report.input_format = std::string(to_string(snapshot.format));

@@ -82,6 +82,10 @@ struct Report
 // the findings. Unknown ids in only/skip/severity/exemptions are an error.
 Result<Report> run_checks(const Snapshot& snapshot, const RunOptions& options);
 
+// The error run_checks gives for `options` naming a check id that does not exist, if any: lets a
+// command refuse them before it does any work.
+Result<void> validate_run_options(const RunOptions& options);
+
 // True when `text` matches the glob `pattern` (`*` any run, `?` one character).
 bool glob_match(std::string_view pattern, std::string_view text);
 

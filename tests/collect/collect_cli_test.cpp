@@ -526,6 +526,20 @@ done
     REQUIRE(s.coder_data.find("health") != nullptr);
   }
 
+  TEST_CASE("cli: collect applies --config, --only and --skip to its report and the archive's")
+  {
+    test::ServeProcess server({test::sample_archive("incident").string()});
+    test::TempDir dir;
+    test::write_text(dir / "cva.yaml", "severity: {coderd-replicas: info}\n");
+    const fs::path archive = dir / "a.tar.gz";
+    const auto r = collect(server, {"--archive", archive.string(), "-o", "json", "--config", (dir / "cva.yaml").string(),
+                                    "--only", "coderd-replicas,coderd-hpa", "--skip", "coderd-hpa"});
+    REQUIRE_MESSAGE(r.exit_code == 0, r.err); // the one failing check is now info
+    CHECK(outcomes(r.out) == std::map<std::string, std::string>{{"coderd-replicas", "info"}});
+    const Snapshot copy = read_snapshot(archive);
+    CHECK(outcomes(*copy.bundle().get("coder-cva/report.json")) == outcomes(r.out));
+  }
+
   TEST_CASE("cli: collect explains what stops it in one line")
   {
     test::TempDir dir;
@@ -561,6 +575,18 @@ current-context: c
       CHECK(bad_pattern.err.find(std::string("--redact-pattern: invalid redaction pattern '") + pattern + "'") != std::string::npos);
       CHECK(std::count(bad_pattern.err.begin(), bad_pattern.err.end(), '\n') == 1);
     }
+    // A bad --config or an unknown check id is a usage error before anything is collected.
+    test::write_text(dir / "bad-config.yaml", "severity: {no-such-check: fail}\n");
+    const auto bad_config = test::run_cli({"collect", "-o", (dir / "x.tar.gz").string(), "--config", (dir / "bad-config.yaml").string()},
+                                          {}, {"KUBECONFIG=" + server.kubeconfig()});
+    CHECK(bad_config.exit_code == 2);
+    CHECK(bad_config.err.find("bad-config.yaml") != std::string::npos);
+    CHECK(bad_config.err.find("Collecting") == std::string::npos);
+    const auto bad_only = test::run_cli({"collect", "-o", (dir / "x.tar.gz").string(), "--only", "coderd-replicas,no-such-check"},
+                                        {}, {"KUBECONFIG=" + server.kubeconfig()});
+    CHECK(bad_only.exit_code == 2);
+    CHECK(bad_only.err.find("unknown check id 'no-such-check'") != std::string::npos);
+    CHECK(bad_only.err.find("Collecting") == std::string::npos);
     for (const auto* r : {&no_kubectl, &bad_context, &unreachable}) {
       CHECK(r->err.find("kubectl-coder_cva: error: ") != std::string::npos);
       CHECK(std::count(r->err.begin(), r->err.end(), '\n') <= 2); // "Collecting..." and the error
