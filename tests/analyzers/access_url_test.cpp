@@ -30,4 +30,15 @@ TEST_SUITE("analyzers/access-url")
     const Snapshot s = snapshot_from({{"cluster-resources/deployments/coder.json", list({d})}});
     CHECK(run_check(s, "access-url").outcome == Outcome::unknown);
   }
+
+  TEST_CASE("reads the last of duplicate env entries, as the kubelet does")
+  {
+    // The Helm chart's own entries come first and `coder.env` is appended after them: the last wins.
+    const Snapshot s = snapshot_from({{"cluster-resources/deployments/coder.json",
+                                       list({coderd_deployment(3, Json::array({env("CODER_ACCESS_URL", "http://coder.coder.svc.cluster.local"),
+                                                                               env("CODER_ACCESS_URL", "https://coder.example.com")}))})}});
+    const CheckResult r = run_check(s, "access-url");
+    CHECK(r.outcome == Outcome::pass);
+    CHECK(r.findings[0].message.find("https://coder.example.com") != std::string::npos);
+  }
 }
