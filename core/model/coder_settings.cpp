@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 
 namespace cva {
 
@@ -69,9 +68,8 @@ ServerSetting from_env(const Snapshot& snapshot, const KubeObject& object, const
 
 bool coder_true(std::string_view value)
 {
-  std::string v(value);
-  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
-  return v == "true" || v == "1" || v == "yes" || v == "on";
+  // The server parses booleans with Go's strconv.ParseBool; anything else stops it from starting.
+  return value == "1" || value == "t" || value == "T" || value == "true" || value == "TRUE" || value == "True";
 }
 
 const Container* coderd_container(const std::vector<Container>& containers)

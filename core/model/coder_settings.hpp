@@ -53,7 +53,8 @@ const Json* config_option(const Snapshot& snapshot, std::string_view env_name);
 // The coderd container of a pod spec: the one named `coder`, else the first running `server`.
 const Container* coderd_container(const std::vector<Container>& containers);
 
-// Parses a Coder server boolean (`true`, `1`, `yes`, case-insensitive).
+// True for the values Go's strconv.ParseBool reads as true (`1`, `t`, `T`, `true`, `TRUE`, `True`),
+// which is how the Coder server parses its boolean settings.
 bool coder_true(std::string_view value);
 
 } // namespace cva

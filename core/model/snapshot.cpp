@@ -45,9 +45,11 @@ std::string_view to_string(Autoscaling a)
 
 const EnvVar* Container::find_env(std::string_view var_name) const
 {
-  for (const EnvVar& e : env) {
-    if (e.name == var_name) {
-      return &e;
+  // The kubelet applies env entries in order, so of duplicates the last one wins (the Helm chart
+  // appends `coder.env` after its own entries).
+  for (auto it = env.rbegin(); it != env.rend(); ++it) {
+    if (it->name == var_name) {
+      return &*it;
     }
   }
   return nullptr;
