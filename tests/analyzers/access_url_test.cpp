@@ -41,4 +41,18 @@ TEST_SUITE("analyzers/access-url")
     CHECK(r.outcome == Outcome::pass);
     CHECK(r.findings[0].message.find("https://coder.example.com") != std::string::npos);
   }
+
+  TEST_CASE("is unknown when a later envFrom source that was not collected may override an earlier value")
+  {
+    // Of several envFrom sources the last one holding a key wins; an unread Secret after the ConfigMap may hold it.
+    Json d = with(coderd_deployment(), "/spec/template/spec/containers/0/envFrom",
+                  Json::array({{{"configMapRef", {{"name", "coder-env"}}}}, {{"secretRef", {{"name", "coder-secrets"}}}}}));
+    Json cm = {{"apiVersion", "v1"},
+               {"kind", "ConfigMap"},
+               {"metadata", {{"name", "coder-env"}, {"namespace", "coder"}}},
+               {"data", {{"CODER_ACCESS_URL", "https://coder.example.com"}}}};
+    const Snapshot s = snapshot_from({{"cluster-resources/deployments/coder.json", list({d})},
+                                      {"cluster-resources/configmaps/coder.json", list({cm})}});
+    CHECK(run_check(s, "access-url").outcome == Outcome::unknown);
+  }
 }
