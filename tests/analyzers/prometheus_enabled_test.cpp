@@ -47,4 +47,13 @@ TEST_SUITE("analyzers/prometheus-enabled")
     CHECK(outcome("yes") == Outcome::warn);
     CHECK(outcome("on") == Outcome::warn);
   }
+
+  TEST_CASE("does not take an external provisioner's metrics for coderd's")
+  {
+    // collect scrapes provisioner pods too; their endpoint says nothing about coderd's.
+    const Snapshot s = snapshot_from({{"cluster-resources/deployments/coder.json", list({coderd_deployment()})},
+                                      {"cluster-resources/pods/coder.json", list({provisioner_pod("prov-a", "n2")})},
+                                      {"coder/metrics/prov-a.prom", "coderd_provisionerd_num_daemons 1\n"}});
+    CHECK(run_check(s, "prometheus-enabled").outcome == Outcome::warn);
+  }
 }
