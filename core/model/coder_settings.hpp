@@ -42,8 +42,8 @@ struct ServerSetting
 // The setting `env_name` of the Coder server. The support bundle's deployment config is the
 // server's own view (`options[].value_source`: env, flag or yaml = set; default or empty = unset,
 // since secrets are blanked there) and wins when present; otherwise the coderd container's env
-// and envFrom decide (first coderd Deployment, else first coderd pod). A Secret reference counts
-// as set with its value unseen.
+// and envFrom decide (the coderd Deployments, else the first coderd pod; `unknown` when several
+// Deployments disagree). A Secret reference counts as set with its value unseen.
 ServerSetting server_setting(const Snapshot& snapshot, std::string_view env_name);
 
 // The option of the support bundle's deployment config (`config.json` `options[]`) whose `env` is
