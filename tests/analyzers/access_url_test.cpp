@@ -55,4 +55,13 @@ TEST_SUITE("analyzers/access-url")
                                       {"cluster-resources/configmaps/coder.json", list({cm})}});
     CHECK(run_check(s, "access-url").outcome == Outcome::unknown);
   }
+
+  TEST_CASE("recognises in-cluster Service hosts with a port or a short domain")
+  {
+    for (const char* url : {"http://coder.coder.svc:8080", "http://coder.coder.svc.cluster.local:80/"}) {
+      const Snapshot s = snapshot_from({{"cluster-resources/deployments/coder.json",
+                                         list({coderd_deployment(3, Json::array({env("CODER_ACCESS_URL", url)}))})}});
+      CHECK_MESSAGE(run_check(s, "access-url").outcome == Outcome::warn, url);
+    }
+  }
 }
