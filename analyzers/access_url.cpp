@@ -10,6 +10,19 @@ namespace {
 
 using namespace cva;
 
+// True when the URL's host is a Service name (`coder.<ns>.svc`, `coder.<ns>.svc.cluster.local`).
+bool in_cluster_host(std::string_view url)
+{
+  const auto scheme = url.find("://");
+  std::string_view host = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
+  host = host.substr(0, host.find_first_of("/?#"));
+  host = host.substr(0, host.rfind(':') == std::string_view::npos || host.ends_with(']') ? host.size() : host.rfind(':'));
+  while (host.ends_with('.')) {
+    host.remove_suffix(1);
+  }
+  return host.ends_with(".svc") || host.ends_with(".svc.cluster.local");
+}
+
 std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
 {
   const ServerSetting s = server_setting(snapshot, "CODER_ACCESS_URL");
@@ -29,8 +42,7 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
                     {}, std::move(evidence))};
   }
   const std::string& url = *s.value;
-  if (url.find(".svc.cluster.local") != std::string::npos || url.find(".svc/") != std::string::npos ||
-      url.ends_with(".svc")) {
+  if (in_cluster_host(url)) {
     return {finding(Outcome::warn,
                     fmt::format("CODER_ACCESS_URL is {}, the Helm chart's in-cluster default: it resolves only inside the "
                                 "cluster",

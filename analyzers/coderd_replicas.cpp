@@ -36,7 +36,9 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
       }));
     std::string message;
     const Outcome o = outcome_for(desired);
-    if (o == Outcome::fail) {
+    if (desired == 0) {
+      message = fmt::format("{} is scaled to zero: no coderd replica serves Coder", describe(*w));
+    } else if (o == Outcome::fail) {
       message = fmt::format("{} runs {} coderd replica: a single replica is a single point of failure, and every "
                             "upgrade or node drain takes Coder down",
                             describe(*w), desired);

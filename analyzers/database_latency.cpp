@@ -27,6 +27,13 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
     return {finding(Outcome::fail, fmt::format("the database did not answer coderd's ping: {}{}", db->error, dismissed), {},
                     {Evidence{report->path, "/database/error", excerpt(db->error)}})};
   }
+  if (!db->error.empty()) {
+    // The check itself failed (EUNKNOWN, a timeout): its latency_ms is no measurement.
+    return {finding(Outcome::unknown,
+                    fmt::format("the health report's database check failed, so it measured no latency: {}{}", db->error,
+                                dismissed),
+                    {}, {Evidence{report->path, "/database/error", excerpt(db->error)}})};
+  }
   if (!report->db_latency_ms) {
     return {finding(Outcome::unknown, "the health report's database section has no latency_ms")};
   }

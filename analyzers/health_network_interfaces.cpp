@@ -23,6 +23,10 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
   const Json wrapped = {{"access_url", doc->json}};
   const HealthReport report = parse_health_report(wrapped, doc->path, Json());
   const HealthSection& s = *report.section("access_url");
+  if (!json_at(doc->json, "interfaces").is_array() && s.severity.empty() && s.codes().empty()) {
+    return {finding(Outcome::unknown, fmt::format("the interfaces report ({}) lists no interfaces and no severity", doc->path),
+                    {}, {Evidence{doc->path, "", excerpt(doc->json.dump(), 80)}})};
+  }
   std::vector<std::string> small;
   for (const Json& i : json_array(doc->json, "interfaces")) {
     const std::int64_t mtu = json_int(i, "mtu");

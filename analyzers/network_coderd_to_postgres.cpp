@@ -124,6 +124,6 @@ CVA_REGISTER_CHECK({
   .inputs = {"networkpolicies", "pods"},
   .remediation = "Allow egress from the coderd pods to the database host on its port (TCP 5432 by default), with an "
                  "ipBlock for an external database or a pod/namespace selector for one in the cluster.",
-  .doc_url = "https://coder.com/docs/admin/infrastructure/validated-architectures#postgresql",
+  .doc_url = "https://coder.com/docs/admin/infrastructure/validated-architectures#postgresql-database",
   .run = &analyze,
 });

@@ -49,6 +49,23 @@ std::vector<std::string> monitors(const Snapshot& snapshot)
   return out;
 }
 
+// The port coderd serves metrics on: CODER_PROMETHEUS_ADDRESS's when its value is visible, else
+// the chart's 2112.
+std::string metrics_port(const Snapshot& snapshot, const RoleObject& o)
+{
+  const Container* c = coderd_container(o.spec->containers);
+  if (c != nullptr) {
+    const auto v = effective_env(snapshot, o.object->meta.namespace_, *c, "CODER_PROMETHEUS_ADDRESS");
+    if (v && v->kind == EnvValue::Kind::literal) {
+      const auto colon = v->value.rfind(':');
+      if (colon != std::string::npos && colon + 1 < v->value.size()) {
+        return v->value.substr(colon + 1);
+      }
+    }
+  }
+  return "2112";
+}
+
 std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
 {
   std::vector<Finding> findings = missing_coderd(snapshot);
@@ -60,8 +77,15 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
   for (const RoleObject& o : coderd_templates(snapshot)) {
     const StringMap& a = pod_annotations(o);
     const auto scrape = a.find("prometheus.io/scrape");
+    const auto port = a.find("prometheus.io/port");
+    const std::string wanted = metrics_port(snapshot, o);
     if (scrape == a.end() || scrape->second != "true") {
       unannotated.push_back(describe(*o.object));
+      refs.push_back(ref(*o.object));
+    } else if (port == a.end() || port->second != wanted) {
+      // Without the port annotation Prometheus scrapes the declared container port (8080), not the metrics.
+      unannotated.push_back(fmt::format("{} (prometheus.io/port {}, metrics on {})", describe(*o.object),
+                                        port == a.end() ? std::string("missing") : port->second, wanted));
       refs.push_back(ref(*o.object));
     }
   }
@@ -76,7 +100,7 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
   if (!bundle.empty()) {
     return {finding(Outcome::warn,
                     fmt::format("the coder-observability bundle runs ({}) but {} lack the prometheus.io/scrape: \"true\" "
-                                "and prometheus.io/port: \"2112\" pod annotations it scrapes by",
+                                "and prometheus.io/port (\"2112\" with the chart) pod annotations it scrapes by",
                                 bundle, fmt::join(unannotated, ", ")),
                     std::move(refs))};
   }
@@ -100,8 +124,8 @@ CVA_REGISTER_CHECK({
   .area = "observability",
   .title = "Coder's metrics are scraped by the observability bundle",
   .description = "Looks for the coder-observability bundle (pods labelled app.kubernetes.io/instance="
-                 "coder-observability, ConfigMap coder-metrics-alerts) and for coderd's prometheus.io/scrape "
-                 "annotations or a ServiceMonitor/PodMonitor.",
+                 "coder-observability, ConfigMap coder-metrics-alerts) and for coderd's prometheus.io/scrape and "
+                 "prometheus.io/port (the metrics port) annotations or a ServiceMonitor/PodMonitor.",
   .severity = Outcome::warn,
   .inputs = {"pods"},
   .remediation = "Install the coder-observability Helm chart (`helm upgrade --install coder-observability "

@@ -6,15 +6,35 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace {
 
 using namespace cva;
+
+// The first metrics collected from coderd: the support bundle's deployment/prometheus.txt, or a
+// scraped pod that is not an external provisioner (collect scrapes those too).
+const std::pair<const std::string, std::string>* coderd_metrics(const Snapshot& snapshot)
+{
+  for (const auto& entry : snapshot.coder_data.metrics) {
+    const std::string& path = entry.first;
+    const std::string stem = path.substr(path.rfind('/') + 1, path.rfind('.') - path.rfind('/') - 1);
+    const bool provisioner = path.ends_with(".prom") &&
+                             std::any_of(snapshot.coder.provisioners.begin(), snapshot.coder.provisioners.end(),
+                                         [&](const Pod* p) { return p->meta.name == stem; });
+    if (!provisioner) {
+      return &entry;
+    }
+  }
+  return nullptr;
+}
 
 std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
 {
   const ServerSetting s = server_setting(snapshot, "CODER_PROMETHEUS_ENABLE");
   std::vector<Evidence> evidence = setting_evidence(s);
-  if (s.sources.empty() && snapshot.coder_data.metrics.empty()) {
+  const auto* metrics = coderd_metrics(snapshot);
+  if (s.sources.empty() && metrics == nullptr) {
     std::vector<Finding> missing = missing_coderd(snapshot);
     if (!missing.empty()) {
       return missing;
@@ -25,8 +45,8 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
                                    "port 2112 in the chart)",
                     {}, std::move(evidence))};
   }
-  if (!snapshot.coder_data.metrics.empty()) {
-    const auto& [path, text] = *snapshot.coder_data.metrics.begin();
+  if (metrics != nullptr) {
+    const auto& [path, text] = *metrics;
     return {finding(Outcome::pass, "coderd metrics were collected, so the Prometheus endpoint is on", {},
                     {Evidence{path, "", excerpt(text, 80)}})};
   }

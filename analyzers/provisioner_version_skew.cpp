@@ -92,6 +92,15 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
         return {finding(Outcome::unknown, fmt::format("no comparable version: {} (tags without a version)",
                                                       fmt::join(unversioned, ", ")))};
       }
+      const bool cluster_seen = snapshot.coverage("pods").usable() || snapshot.coverage("deployments").usable();
+      const std::optional<HealthReport> report = health_report(snapshot);
+      const HealthSection* daemons = report ? report->section("provisioner_daemons") : nullptr;
+      if (!cluster_seen && (daemons == nullptr || !daemons->present)) {
+        return {finding(Outcome::unknown,
+                        fmt::format("coderd runs {}, but no pods, workloads or health-report daemons were in the input "
+                                    "to compare it with",
+                                    server->text))};
+      }
       return {finding(Outcome::pass, fmt::format("no external provisioner or workspace proxy to compare with coderd {}",
                                                  server->text))};
     }

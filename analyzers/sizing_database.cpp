@@ -4,8 +4,11 @@
 // per 1,000 active users on top of a 2 vCPU / 8 GB baseline.
 #include <core/check/helpers.hpp>
 #include <core/check/registry.hpp>
+#include <core/model/coder.hpp>
 
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include <cmath>
 
@@ -30,7 +33,13 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions& op
   const std::string head = describe_basis(*basis);
   std::vector<Finding> findings;
   for (const RoleObject& o : templates_with_roles(snapshot, {CoderRole::postgres})) {
+    // Judge the database container, not the exporters and proxies beside it.
+    const bool has_server = std::any_of(o.spec->containers.begin(), o.spec->containers.end(),
+                                        [](const Container& c) { return is_postgres_container(c); });
     for (const Container& c : o.spec->containers) {
+      if (has_server && !is_postgres_container(c)) {
+        continue;
+      }
       const Resources& r = c.resources;
       const std::optional<Quantity>& cpu_q = r.cpu_limit ? r.cpu_limit : r.cpu_request;
       const std::optional<Quantity>& mem_q = r.memory_limit ? r.memory_limit : r.memory_request;

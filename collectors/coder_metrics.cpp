@@ -3,6 +3,7 @@
 // CODER_PROMETHEUS_ENABLE=true).
 #include <core/bundle/paths.hpp>
 #include <core/collect/context.hpp>
+#include <core/model/coder_settings.hpp>
 #include <core/model/snapshot.hpp>
 
 #include <fmt/format.h>
@@ -22,7 +23,7 @@ bool metrics_enabled(const Snapshot& cluster, const Pod& pod)
       }
     }
     if (const auto v = effective_env(cluster, pod.meta.namespace_, c, "CODER_PROMETHEUS_ENABLE");
-        v && v->kind == EnvValue::Kind::literal && v->value == "true") {
+        v && v->kind == EnvValue::Kind::literal && coder_true(v->value)) {
       return true;
     }
   }

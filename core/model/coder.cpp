@@ -30,13 +30,16 @@ bool is_coder_image(std::string_view image)
   return image.find("coder/coder") != std::string_view::npos;
 }
 
-bool looks_like_postgres(const Container& c)
+} // namespace
+
+bool is_postgres_container(const Container& container)
 {
   static const RE2 k_pg_image(R"((^|/)(postgres|postgresql|postgis|cloudnative-pg|timescaledb|crunchy-postgres|spilo)[^/]*(:|@|$))");
-  return RE2::PartialMatch(c.image, k_pg_image);
+  // Exporters (postgres-exporter, postgres_exporter) are named after the database they watch.
+  const std::string_view image(container.image);
+  const std::string_view name = image.substr(image.rfind('/') == std::string_view::npos ? 0 : image.rfind('/') + 1);
+  return RE2::PartialMatch(container.image, k_pg_image) && name.find("exporter") == std::string_view::npos;
 }
-
-} // namespace
 
 CoderRole identify_role(const ObjectMeta& meta, const PodSpec& spec, std::string& reason)
 {
@@ -111,7 +114,7 @@ CoderRole identify_role(const ObjectMeta& meta, const PodSpec& spec, std::string
   }
   // 4. PostgreSQL inside the cluster.
   for (const Container& c : spec.containers) {
-    if (looks_like_postgres(c)) {
+    if (is_postgres_container(c)) {
       reason = fmt::format("container {} runs image {}", c.name, c.image);
       return CoderRole::postgres;
     }

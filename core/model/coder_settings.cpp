@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 
 namespace cva {
 
@@ -65,13 +64,17 @@ ServerSetting from_env(const Snapshot& snapshot, const KubeObject& object, const
   return s;
 }
 
+std::string describe_workload(const Workload& w)
+{
+  return fmt::format("{} {}/{}", w.kind, w.meta.namespace_, w.meta.name);
+}
+
 } // namespace
 
 bool coder_true(std::string_view value)
 {
-  std::string v(value);
-  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return std::tolower(c); });
-  return v == "true" || v == "1" || v == "yes" || v == "on";
+  // The server parses booleans with Go's strconv.ParseBool; anything else stops it from starting.
+  return value == "1" || value == "t" || value == "T" || value == "true" || value == "TRUE" || value == "True";
 }
 
 const Container* coderd_container(const std::vector<Container>& containers)
@@ -110,6 +113,21 @@ ServerSetting server_setting(const Snapshot& snapshot, std::string_view env_name
   if (!snapshot.coder.coderd_workloads.empty()) {
     const Workload& w = *snapshot.coder.coderd_workloads.front();
     cluster = from_env(snapshot, w, w.template_spec, true, env_name);
+    // Several coderd Deployments (a second release, a canary) may set it differently.
+    for (std::size_t i = 1; i < snapshot.coder.coderd_workloads.size(); ++i) {
+      const Workload& other = *snapshot.coder.coderd_workloads[i];
+      ServerSetting o = from_env(snapshot, other, other.template_spec, true, env_name);
+      const bool differs = o.state != cluster.state || o.value != cluster.value;
+      for (SettingSource& src : o.sources) {
+        cluster.sources.push_back(std::move(src));
+      }
+      if (differs && cluster.state != ServerSetting::State::unknown) {
+        cluster.state = ServerSetting::State::unknown;
+        cluster.value.reset();
+        cluster.why_unknown = fmt::format("the coderd Deployments set {} differently ({} and {})", env_name,
+                                          describe_workload(w), describe_workload(other));
+      }
+    }
   } else if (!snapshot.coder.coderd.empty()) {
     const Pod& p = *snapshot.coder.coderd.front();
     cluster = from_env(snapshot, p, p.spec, false, env_name);

@@ -42,8 +42,8 @@ struct ServerSetting
 // The setting `env_name` of the Coder server. The support bundle's deployment config is the
 // server's own view (`options[].value_source`: env, flag or yaml = set; default or empty = unset,
 // since secrets are blanked there) and wins when present; otherwise the coderd container's env
-// and envFrom decide (first coderd Deployment, else first coderd pod). A Secret reference counts
-// as set with its value unseen.
+// and envFrom decide (the coderd Deployments, else the first coderd pod; `unknown` when several
+// Deployments disagree). A Secret reference counts as set with its value unseen.
 ServerSetting server_setting(const Snapshot& snapshot, std::string_view env_name);
 
 // The option of the support bundle's deployment config (`config.json` `options[]`) whose `env` is
@@ -53,7 +53,8 @@ const Json* config_option(const Snapshot& snapshot, std::string_view env_name);
 // The coderd container of a pod spec: the one named `coder`, else the first running `server`.
 const Container* coderd_container(const std::vector<Container>& containers);
 
-// Parses a Coder server boolean (`true`, `1`, `yes`, case-insensitive).
+// True for the values Go's strconv.ParseBool reads as true (`1`, `t`, `T`, `true`, `TRUE`, `True`),
+// which is how the Coder server parses its boolean settings.
 bool coder_true(std::string_view value);
 
 } // namespace cva

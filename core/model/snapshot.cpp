@@ -45,9 +45,11 @@ std::string_view to_string(Autoscaling a)
 
 const EnvVar* Container::find_env(std::string_view var_name) const
 {
-  for (const EnvVar& e : env) {
-    if (e.name == var_name) {
-      return &e;
+  // The kubelet applies env entries in order, so of duplicates the last one wins (the Helm chart
+  // appends `coder.env` after its own entries).
+  for (auto it = env.rbegin(); it != env.rend(); ++it) {
+    if (it->name == var_name) {
+      return &*it;
     }
   }
   return nullptr;
@@ -954,9 +956,8 @@ std::optional<EnvValue> effective_env(const Snapshot& snapshot, std::string_view
       } else if (cm != nullptr && std::find(cm->keys.begin(), cm->keys.end(), key) != cm->keys.end()) {
         found = EnvValue{EnvValue::Kind::config_map, {}, origin};
       } else if (cm == nullptr || cm->keys.empty()) {
-        if (!found) {
-          found = EnvValue{EnvValue::Kind::unseen, {}, origin};
-        }
+        // Later sources win: one not seen may override what an earlier source gave.
+        found = EnvValue{EnvValue::Kind::unseen, {}, origin};
       }
     } else {
       // Secrets are collected as names and key names only.
@@ -979,9 +980,9 @@ std::optional<EnvValue> effective_env(const Snapshot& snapshot, std::string_view
       }
       if (seen && has_key) {
         found = EnvValue{EnvValue::Kind::secret, {}, origin};
-      } else if ((!seen || !keys_known) && !found) {
+      } else if (!seen || !keys_known) {
         // A Secret listed as metadata only (what collect asks a real API server for) does not
-        // say which keys it has: the variable may come from it.
+        // say which keys it has: the variable may come from it, over any earlier source.
         found = EnvValue{EnvValue::Kind::unseen, {}, origin};
       }
     }

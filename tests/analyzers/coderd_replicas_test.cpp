@@ -47,4 +47,12 @@ TEST_SUITE("analyzers/coderd-replicas")
     const Snapshot s = test::snapshot_from({{"cluster-resources/pods/default.json", "[]"}, {"cluster-resources/deployments/default.json", "[]"}});
     CHECK(test::run_check(s, "coderd-replicas").outcome == Outcome::unknown);
   }
+
+  TEST_CASE("a Deployment scaled to zero fails as down, not as a single replica")
+  {
+    const Snapshot s = test::snapshot_from({{"cluster-resources/deployments/coder.json", fx::coder_deployment(0)}});
+    const CheckResult r = test::run_check(s, "coderd-replicas");
+    CHECK(r.outcome == Outcome::fail);
+    CHECK(r.findings[0].message.find("scaled to zero") != std::string::npos);
+  }
 }

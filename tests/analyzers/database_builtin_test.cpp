@@ -42,4 +42,16 @@ TEST_SUITE("analyzers/database-builtin")
     const Snapshot empty = snapshot_from({});
     CHECK(run_check(empty, "database-builtin").outcome == Outcome::unknown);
   }
+
+  TEST_CASE("is unknown, not pass, when two coderd Deployments disagree")
+  {
+    Json canary = coderd_deployment(1);
+    canary["metadata"]["name"] = "coder-canary";
+    const Snapshot s = snapshot_from({{"cluster-resources/deployments/coder.json",
+                                       list({coderd_deployment(3, Json::array({secret_env("CODER_PG_CONNECTION_URL", "coder-db-url", "url")})),
+                                             canary})}});
+    const CheckResult r = run_check(s, "database-builtin");
+    CHECK(r.outcome == Outcome::unknown);
+    CHECK(r.findings[0].message.find("differently") != std::string::npos);
+  }
 }

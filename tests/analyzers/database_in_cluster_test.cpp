@@ -32,4 +32,18 @@ TEST_SUITE("analyzers/database-in-cluster")
     const Snapshot s = snapshot_from({{"cluster-resources/pods-errors.json", R"(["pods is forbidden"])"}});
     CHECK(run_check(s, "database-in-cluster").outcome == Outcome::unknown);
   }
+
+  TEST_CASE("does not take the observability bundle's postgres-exporter for a database")
+  {
+    // coder-observability runs a `postgres-exporter` StatefulSet that watches the external database.
+    Json exporter = {{"apiVersion", "v1"},
+                     {"kind", "Pod"},
+                     {"metadata", {{"name", "postgres-exporter-0"}, {"namespace", "coder-observability"},
+                                   {"labels", {{"app", "postgres-exporter"}, {"app.kubernetes.io/name", "database-stats"}}}}},
+                     {"spec", {{"containers", Json::array({{{"name", "exporter"},
+                                                            {"image", "quay.io/prometheuscommunity/postgres-exporter:v0.15.0"}}})}}},
+                     {"status", {{"phase", "Running"}}}};
+    const Snapshot s = snapshot_from({{"cluster-resources/pods/coder.json", list({coderd_pod("coder-a", "n1"), exporter})}});
+    CHECK(run_check(s, "database-in-cluster").outcome == Outcome::pass);
+  }
 }

@@ -40,4 +40,13 @@ TEST_SUITE("analyzers/database-latency")
     CHECK(r.outcome == Outcome::unknown);
     CHECK(r.findings[0].message.find("null") != std::string::npos);
   }
+
+  TEST_CASE("does not pass a zero latency from a check that errored")
+  {
+    const Snapshot s = snapshot_from({{"coder/api/health.json",
+                                       R"({"database": {"severity": "error", "error": "EUNKNOWN: context deadline exceeded", "latency_ms": 0, "threshold_ms": 15}})"}});
+    const CheckResult r = run_check(s, "database-latency");
+    CHECK(r.outcome != Outcome::pass);
+    CHECK(r.findings[0].message.find("context deadline exceeded") != std::string::npos);
+  }
 }

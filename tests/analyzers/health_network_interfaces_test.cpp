@@ -32,4 +32,10 @@ TEST_SUITE("analyzers/health-network-interfaces")
     const Snapshot null = snapshot_from({{"coder/support-bundle/network/interfaces.json", "null"}});
     CHECK(run_check(null, "health-network-interfaces").outcome == Outcome::unknown);
   }
+
+  TEST_CASE("is unknown when the report lists no interfaces and no severity")
+  {
+    const Snapshot s = snapshot_from({{"coder/support-bundle/network/interfaces.json", R"({})"}});
+    CHECK(run_check(s, "health-network-interfaces").outcome == Outcome::unknown);
+  }
 }

@@ -49,4 +49,20 @@ TEST_SUITE("analyzers/observability-scraping")
     const Snapshot s = snapshot_from({{"cluster-resources/deployments/coder.json", list({annotated()})}});
     CHECK(run_check(s, "observability-scraping").outcome == Outcome::unknown);
   }
+
+  TEST_CASE("warns when coderd is annotated for scraping without the metrics port")
+  {
+    // Without prometheus.io/port, Prometheus scrapes the container's declared port (8080), not 2112.
+    const Json d = with(coderd_deployment(), "/spec/template/metadata/annotations", {{"prometheus.io/scrape", "true"}});
+    const Snapshot s = snapshot_from({{"cluster-resources/deployments/coder.json", list({d})},
+                                      {"cluster-resources/pods/coder-observability.json", list({k_prometheus})}});
+    const CheckResult r = run_check(s, "observability-scraping");
+    CHECK(r.outcome == Outcome::warn);
+    CHECK(r.findings[0].message.find("prometheus.io/port") != std::string::npos);
+    const Json wrong = with(coderd_deployment(), "/spec/template/metadata/annotations",
+                            {{"prometheus.io/scrape", "true"}, {"prometheus.io/port", "8080"}});
+    const Snapshot w = snapshot_from({{"cluster-resources/deployments/coder.json", list({wrong})},
+                                      {"cluster-resources/pods/coder-observability.json", list({k_prometheus})}});
+    CHECK(run_check(w, "observability-scraping").outcome == Outcome::warn);
+  }
 }

@@ -36,4 +36,10 @@ TEST_SUITE("analyzers/provisioner-version-skew")
     const Snapshot s = snapshot_from({{"cluster-resources/pods/coder.json", list({pod, provisioner_pod("prov-a", "n2")})}});
     CHECK(run_check(s, "provisioner-version-skew").outcome == Outcome::unknown);
   }
+
+  TEST_CASE("is unknown, not pass, when neither pods, workloads nor the health report's daemons were seen")
+  {
+    const Snapshot s = snapshot_from({{"coder/api/buildinfo.json", R"({"version": "v2.18.5+9c4e1b7"})"}});
+    CHECK(run_check(s, "provisioner-version-skew").outcome == Outcome::unknown);
+  }
 }

@@ -50,4 +50,18 @@ TEST_SUITE("analyzers/sizing-database")
     const Snapshot s = snapshot_from({{"cluster-resources/pods/coder.json", list({postgres("2", "8Gi")})}});
     CHECK(run_check(s, "sizing-database").outcome == Outcome::unknown);
   }
+
+  TEST_CASE("judges the PostgreSQL container, not its sidecars")
+  {
+    Json p = postgres("8", "30Gi");
+    p["spec"]["containers"].push_back({{"name", "metrics"},
+                                       {"image", "quay.io/prometheuscommunity/postgres-exporter:v0.15.0"},
+                                       {"resources", {{"requests", {{"cpu", "50m"}, {"memory", "64Mi"}}}}}});
+    const Snapshot s = snapshot_from({{"cluster-resources/pods/coder.json", list({p})}});
+    AnalysisOptions options;
+    options.users = 900;
+    const CheckResult r = run_check(s, "sizing-database", options);
+    CHECK(r.outcome == Outcome::pass);
+    CHECK(r.findings.size() == 1);
+  }
 }

@@ -48,4 +48,18 @@ TEST_SUITE("check/registry")
       CHECK_MESSAGE(all.find(fmt::format("\"{}\"", c.id)) != std::string::npos, c.id);
     }
   }
+
+  TEST_CASE("anchors into the validated-architecture page name its headings")
+  {
+    // docs/admin/infrastructure/validated-architectures/index.md: "Networking", "PostgreSQL database", ...
+    const std::set<std::string> anchors = {"networking", "postgresql-database", "compute", "storage",
+                                           "observability", "operational-readiness", "kubernetes-infrastructure"};
+    for (const CheckInfo& c : checks()) {
+      const std::string url(c.doc_url);
+      const std::string page = "https://coder.com/docs/admin/infrastructure/validated-architectures#";
+      if (url.starts_with(page)) {
+        CHECK_MESSAGE(anchors.contains(url.substr(page.size())), c.id);
+      }
+    }
+  }
 }

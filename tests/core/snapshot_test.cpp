@@ -218,9 +218,10 @@ TEST_SUITE("core/snapshot")
       - {name: CODER_PROVISIONER_DAEMONS, value: "3"}
       - {name: CODER_PG_CONNECTION_URL, valueFrom: {secretKeyRef: {name: coder-db-url, key: url}}}
       envFrom:
-      - configMapRef: {name: coder-env}
       - secretRef: {name: not-collected}
+      - configMapRef: {name: coder-env}
 )"}});
+    // The ConfigMap comes last, so its keys win over anything the unseen Secret may hold.
     const Container& c = s.pods[0].spec.containers[0];
     CHECK(effective_env(s, "coder", c, "CODER_PROVISIONER_DAEMONS")->value == "3");
     const auto prom = effective_env(s, "coder", c, "CODER_PROMETHEUS_ENABLE");
