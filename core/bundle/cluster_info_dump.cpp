@@ -195,14 +195,12 @@ Result<Bundle> split_cluster_info_dump_stream(std::string_view text, std::string
   flush_block();
   for (auto& [ns, files] : lists) {
     for (auto& [file, items] : files) {
-      const std::string list_kind = [&] {
-        for (const auto& [k, f] : k_list_files) {
-          if (f == file) {
-            return k;
-          }
+      std::string list_kind = "List";
+      for (const auto& [k, f] : k_list_files) {
+        if (f == file) {
+          list_kind = k;
         }
-        return std::string("List");
-      }();
+      }
       out.put(fmt::format("{}/{}.json", ns, file),
               Json{{"kind", list_kind}, {"apiVersion", "v1"}, {"items", std::move(items)}}.dump(4));
     }

@@ -334,13 +334,13 @@ StringMap identity_labels(const std::vector<const StringMap*>& labels)
   if (labels.empty()) {
     return common;
   }
-  for (const auto& [k, v] : *labels.front()) {
+  for (const auto& entry : *labels.front()) {
     const bool shared = std::all_of(labels.begin(), labels.end(), [&](const StringMap* l) {
-      const auto it = l->find(k);
-      return it != l->end() && it->second == v;
+      const auto it = l->find(entry.first);
+      return it != l->end() && it->second == entry.second;
     });
     if (shared) {
-      common.emplace(k, v);
+      common.insert(entry);
     }
   }
   StringMap preferred;

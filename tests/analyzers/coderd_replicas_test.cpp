@@ -12,7 +12,8 @@ TEST_SUITE("analyzers/coderd-replicas")
   {
     for (const auto& [replicas, outcome] : std::vector<std::pair<int, Outcome>>{
            {1, Outcome::fail}, {2, Outcome::warn}, {3, Outcome::pass}, {10, Outcome::pass}, {11, Outcome::warn}}) {
-      CAPTURE(replicas);
+      const int replica_count = replicas; // clang 14 cannot capture a structured binding
+      CAPTURE(replica_count);
       const Snapshot s = test::snapshot_from({{"cluster-resources/deployments/coder.json", fx::coder_deployment(replicas)}});
       const CheckResult r = test::run_check(s, "coderd-replicas");
       CHECK(r.outcome == outcome);

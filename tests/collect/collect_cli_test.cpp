@@ -138,7 +138,8 @@ TEST_SUITE("collect")
     auto actual = outcomes(after.out);
     REQUIRE(expected.size() == actual.size());
     for (const auto& [id, outcome] : expected) {
-      CAPTURE(id);
+      const std::string& check_id = id; // clang 14 cannot capture a structured binding
+      CAPTURE(check_id);
       CHECK(actual[id] == outcome);
     }
   }
@@ -165,7 +166,8 @@ TEST_SUITE("collect")
     actual.erase("health-network-interfaces");
     REQUIRE(expected.size() == actual.size());
     for (const auto& [id, outcome] : expected) {
-      CAPTURE(id);
+      const std::string& check_id = id; // clang 14 cannot capture a structured binding
+      CAPTURE(check_id);
       CHECK(actual[id] == outcome);
     }
     CHECK(actual["coderd-hpa"] == "pass");

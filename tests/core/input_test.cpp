@@ -218,7 +218,8 @@ spec:
            {(dir / "bad.yaml").string(), "invalid YAML"},
            {(dir / "other.zip").string(), "not a Coder support bundle"},
          }) {
-      CAPTURE(arg);
+      const std::string& input = arg; // clang 14 cannot capture a structured binding
+      CAPTURE(input);
       auto r = load_inputs({arg});
       REQUIRE_FALSE(r.has_value());
       CHECK(r.error().message.find(expect) != std::string::npos);

@@ -157,7 +157,8 @@ TEST_SUITE("http/message")
       {"GET / HTTP/1.1\r\nHost: a\r\nHost: b", "more than one Host"},
     };
     for (const auto& [text, reason] : cases) {
-      CAPTURE(text);
+      const auto& message = text; // clang 14 cannot capture a structured binding
+      CAPTURE(message);
       bool newer = false;
       const auto r = parse_request_head(text, &newer);
       REQUIRE_FALSE(r);

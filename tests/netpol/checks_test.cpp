@@ -131,7 +131,8 @@ TEST_SUITE("netpol/checks")
       {"network-provisioners-to-coderd", Outcome::pass}, {"network-extended-policies", Outcome::pass},
     };
     for (const auto& [id, outcome] : expected) {
-      CAPTURE(id);
+      const auto& check_id = id; // clang 14 cannot capture a structured binding
+      CAPTURE(check_id);
       const CheckResult r = run_check(s, id);
       CAPTURE(all_messages(r));
       CHECK(r.outcome == outcome);
@@ -274,7 +275,8 @@ TEST_SUITE("netpol/checks")
       {daemonset("node-exporter", "[{name: node-exporter, image: prom/node-exporter}]"), Outcome::unknown},
     };
     for (const auto& [daemonsets, outcome] : cases) {
-      CAPTURE(daemonsets);
+      const auto& cluster = daemonsets; // clang 14 cannot capture a structured binding
+      CAPTURE(cluster);
       const Snapshot s = test::snapshot_from_manifests(coder_cluster(np + daemonsets));
       const CheckResult r = run_check(s, "network-policy-enforcement");
       CAPTURE(all_messages(r));

@@ -259,7 +259,8 @@ TEST_SUITE("redact/shapes")
       {"postgres://<redacted:connection-string>@db:5432/coder", "postgres://<redacted:connection-string>@db:5432/coder"},
     };
     for (const auto& [in, expected] : cases) {
-      CAPTURE(std::string(in));
+      const std::string input(in); // clang 14 cannot capture a structured binding
+      CAPTURE(input);
       CHECK(r.redact_connection(in) == expected);
     }
     CHECK(r.counts().at("connection-string") == 10);

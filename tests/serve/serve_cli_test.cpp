@@ -469,7 +469,8 @@ TEST_SUITE("serve/cli troubleshoot")
       kinds.emplace_back("pdb", "PodDisruptionBudget");
     }
     for (const auto& [resource, kind] : kinds) {
-      CAPTURE(resource);
+      const auto& described_kind = resource; // clang 14 cannot capture a structured binding
+      CAPTURE(described_kind);
       const auto described = kubectl_ts({"describe", resource, "-n", "web", "web"});
       REQUIRE_MESSAGE(described.exit_code == 0, described.err);
       CHECK(words(line_with(described.out, kind + "Trouble")).at(1) == kind + "Trouble");
