@@ -71,8 +71,19 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions& op
                     fmt::format("{}: pods were not collected, so the database's size cannot be seen; {}", head, wanted),
                     {}, basis->evidence)};
   }
+  const ServerSetting pg = server_setting(snapshot, "CODER_PG_CONNECTION_URL");
+  if (pg.state == ServerSetting::State::unset) {
+    return {finding(Outcome::info,
+                    fmt::format("{}: coderd runs its built-in PostgreSQL (CODER_PG_CONNECTION_URL is not set), which no "
+                                "tier is sized for (see database-builtin); an external database needs: {}",
+                                head, wanted),
+                    {}, basis->evidence)};
+  }
   return {finding(Outcome::info,
-                  fmt::format("{}: the database is outside the cluster, so its size cannot be seen here; {}", head, wanted),
+                  fmt::format("{}: {}, so its size cannot be seen here; {}", head,
+                              pg.state == ServerSetting::State::set ? "the database is outside the cluster"
+                                                                    : "no PostgreSQL runs in the cluster",
+                              wanted),
                   {}, basis->evidence)};
 }
 

@@ -39,10 +39,23 @@ TEST_SUITE("analyzers/sizing-database")
     options.edition = Edition::previous; // 1k: 2 vCPU / 8 GB
     const Snapshot s = snapshot_from({{"cluster-resources/pods/coder.json", list({postgres("2", "8Gi")})}});
     CHECK(run_check(s, "sizing-database", options).outcome == Outcome::pass);
-    const Snapshot external = snapshot_from({{"cluster-resources/pods/coder.json", list({coderd_pod("coder-a", "n1")})}});
+    const Snapshot external = snapshot_from(
+      {{"cluster-resources/pods/coder.json",
+        list({coderd_pod("coder-a", "n1", Json::array({secret_env("CODER_PG_CONNECTION_URL", "coder-db-url", "url")}))})}});
     const CheckResult r = run_check(external, "sizing-database", options);
     CHECK(r.outcome == Outcome::info);
-    CHECK(r.findings[0].message.find("cannot be seen") != std::string::npos);
+    CHECK(r.findings[0].message.find("the database is outside the cluster, so its size cannot be seen") != std::string::npos);
+  }
+
+  TEST_CASE("says when coderd runs its built-in database rather than calling it external")
+  {
+    AnalysisOptions options;
+    options.users = 900;
+    const Snapshot builtin = snapshot_from({{"cluster-resources/pods/coder.json", list({coderd_pod("coder-a", "n1")})}});
+    const CheckResult r = run_check(builtin, "sizing-database", options);
+    CHECK(r.outcome == Outcome::info);
+    CHECK(r.findings[0].message.find("built-in PostgreSQL") != std::string::npos);
+    CHECK(r.findings[0].message.find("outside the cluster") == std::string::npos);
   }
 
   TEST_CASE("is unknown without a user count")
