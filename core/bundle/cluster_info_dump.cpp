@@ -89,22 +89,14 @@ bool looks_like_cluster_info_dump_stream(std::string_view text)
 Result<Bundle> split_cluster_info_dump_stream(std::string_view text, std::string_view what)
 {
   static const RE2 k_start(R"(==== START logs for container \S+ of pod ([^/\s]+)/(\S+) ====)");
-  struct PendingList
-  {
-    std::string file;
-    Json items;
-  };
   Bundle out;
-  std::vector<PendingList> block; // the Lists of one namespace, from its EventList on
+  std::vector<std::string> block; // the List kinds of one namespace's block, from its EventList on
   std::string block_namespace;
-  std::map<std::string, std::map<std::string, Json>> lists; // namespace -> file -> items
+  std::map<std::string, std::map<std::string, Json>> lists; // namespace -> List kind -> items
   const auto flush_block = [&] {
-    for (PendingList& p : block) {
-      if (!block_namespace.empty()) {
-        Json& items = lists[block_namespace][p.file];
-        if (items.is_null()) {
-          items = Json::array();
-        }
+    if (!block_namespace.empty()) {
+      for (const std::string& kind : block) {
+        lists[block_namespace].try_emplace(kind, Json::array());
       }
     }
     block.clear();
@@ -168,41 +160,34 @@ Result<Bundle> split_cluster_info_dump_stream(std::string_view text, std::string
       out.put("nodes.json", doc->dump(4));
       continue;
     }
-    const auto file = k_list_files.find(kind);
-    if (file == k_list_files.end()) {
+    if (!k_list_files.contains(kind)) {
       continue; // a kind this version of kubectl adds that we do not read
     }
     if (kind == "EventList") {
       flush_block();
     }
-    Json items = (*doc)["items"].is_array() ? std::move((*doc)["items"]) : Json::array();
-    for (Json& item : items) {
-      const std::string item_ns = json_string(json_at(item, "metadata"), "namespace");
-      if (block_namespace.empty()) {
-        block_namespace = item_ns;
+    if (Json& items = (*doc)["items"]; items.is_array()) {
+      for (Json& item : items) {
+        std::string item_ns = json_string(json_at(item, "metadata"), "namespace");
+        if (item_ns.empty()) {
+          item_ns = "default"; // never an empty path segment
+        }
+        if (block_namespace.empty()) {
+          block_namespace = item_ns;
+        }
+        lists[item_ns].try_emplace(kind, Json::array()).first->second.push_back(std::move(item));
       }
-      Json& list = lists[item_ns][file->second];
-      if (list.is_null()) {
-        list = Json::array();
-      }
-      list.push_back(std::move(item));
     }
-    block.push_back({file->second, Json::array()});
+    block.push_back(kind);
   }
   if (!chunk.empty()) {
     return fail(fmt::format("{}: the JSON object at line {} is cut off", what, chunk_line));
   }
   flush_block();
-  for (auto& [ns, files] : lists) {
-    for (auto& [file, items] : files) {
-      std::string list_kind = "List";
-      for (const auto& [k, f] : k_list_files) {
-        if (f == file) {
-          list_kind = k;
-        }
-      }
-      out.put(fmt::format("{}/{}.json", ns, file),
-              Json{{"kind", list_kind}, {"apiVersion", "v1"}, {"items", std::move(items)}}.dump(4));
+  for (auto& [ns, kinds] : lists) {
+    for (auto& [kind, items] : kinds) {
+      out.put(fmt::format("{}/{}.json", ns, k_list_files.find(kind)->second),
+              Json{{"kind", kind}, {"apiVersion", "v1"}, {"items", std::move(items)}}.dump(4));
     }
   }
   for (auto& [key, body] : logs) {
