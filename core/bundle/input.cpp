@@ -199,16 +199,21 @@ Result<LoadedInput> load_inputs(const std::vector<std::string>& args, const Read
     return {};
   };
 
+  // Text from a file or stdin: what `kubectl cluster-info dump` prints, or manifests.
+  const auto add_text = [&](const std::string& text, const std::string& what, const std::string& arg) -> Result<void> {
+    if (looks_like_cluster_info_dump_stream(text)) {
+      CVA_TRY_ASSIGN(dump, split_cluster_info_dump_stream(text, what));
+      return set_cluster(classify_bundle(std::move(dump), {}), arg);
+    }
+    CVA_TRY(add_manifest_text(text, what));
+    manifest_args.push_back(arg);
+    return {};
+  };
+
   for (const std::string& arg : args) {
     if (arg == "-") {
-      std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
-      if (looks_like_cluster_info_dump_stream(text)) {
-        CVA_TRY_ASSIGN(dump, split_cluster_info_dump_stream(text, "<stdin>"));
-        CVA_TRY(set_cluster(classify_bundle(std::move(dump), {}), arg));
-        continue;
-      }
-      CVA_TRY(add_manifest_text(text, "<stdin>"));
-      manifest_args.push_back(arg);
+      const std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+      CVA_TRY(add_text(text, "<stdin>", arg));
       continue;
     }
     std::error_code ec;
@@ -280,13 +285,7 @@ Result<LoadedInput> load_inputs(const std::vector<std::string>& args, const Read
     if (head.find('\0') != std::string_view::npos) {
       return fail(fmt::format("{}: not a tar.gz or zip archive, nor YAML or JSON manifests", arg));
     }
-    if (looks_like_cluster_info_dump_stream(head_bytes)) {
-      CVA_TRY_ASSIGN(dump, split_cluster_info_dump_stream(head_bytes, arg));
-      CVA_TRY(set_cluster(classify_bundle(std::move(dump), {}), arg));
-      continue;
-    }
-    CVA_TRY(add_manifest_text(head_bytes, arg));
-    manifest_args.push_back(arg);
+    CVA_TRY(add_text(head_bytes, arg, arg));
   }
 
   if (!manifest_args.empty()) {

@@ -370,11 +370,8 @@ std::vector<Finding> path_findings(const NetworkView& view, const PathSpec& spec
   std::vector<SourceResult> results;
   results.reserve(spec.from->endpoints.size());
   // Each source is asked about alone; copying the whole source list for each would be quadratic.
-  Target base;
-  base.kind = spec.from->kind;
-  base.text = spec.from->text;
-  base.service = spec.from->service;
-  base.addresses = spec.from->addresses;
+  Target base = *spec.from;
+  base.endpoints.clear();
   for (const Endpoint& source : spec.from->endpoints) {
     SourceResult r;
     r.source = &source;
