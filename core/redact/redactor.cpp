@@ -175,13 +175,13 @@ Result<Redactor> Redactor::create(const std::vector<std::string>& extra_patterns
   // any of the three base64 alignments.
   CVA_TRY(add("pem-private-key",
               R"(LS0tLS1CRUdJTi[A-Za-z0-9+/]{0,40}?(?:UFJJVkFURSBLRVk|BSSVZBVEUgS0VZ|QUklWQVRFIEtFWS)[A-Za-z0-9+/=]*)", 0));
+  // Database URLs are written by hand with raw `/` and `?` in passwords; libpq and Go still read
+  // them up to the last `@`. First: the general rule below would stop at a `/` and leave the rest.
+  CVA_TRY(add("url-credentials",
+              R"((?i)\b(?:postgres(?:ql)?|mysql|mongodb(?:\+srv)?|rediss?|amqps?)://([^\s@<>"'\\]*:[^\s<>"'\\]*)@)", 1));
   // The password runs to the last `@` of the authority (Go's url.Parse does the same), and the
   // user may be empty (`postgres://:pw@db`).
   CVA_TRY(add("url-credentials", R"([A-Za-z][A-Za-z0-9+.-]*://([^/?#\s@<>"'\\]*:[^/?#\s<>"'\\]*)@)", 1));
-  // Database URLs are written by hand with raw `/` and `?` in passwords; libpq and Go still read
-  // them up to the last `@`.
-  CVA_TRY(add("url-credentials",
-              R"((?i)\b(?:postgres(?:ql)?|mysql|mongodb(?:\+srv)?|rediss?|amqps?)://([^\s@<>"'\\]*:[^\s<>"'\\]*)@)", 1));
   CVA_TRY(add("jwt", R"(eyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,})", 0));
   CVA_TRY(add("bearer-token", R"((?i)(?:\bbearer|authorization:\s*(?:token|basic))(?:\s+|%20)([A-Za-z0-9\-._~+/]{8,}=*))", 1));
   CVA_TRY(add("aws-access-key", R"(\b((?:AKIA|ASIA|AIDA|AROA)[A-Z0-9]{16})\b)", 1));
@@ -217,6 +217,9 @@ Result<Redactor> Redactor::create(const std::vector<std::string>& extra_patterns
     R"((?i)\b[a-z0-9_.-]*(?:password|passwd|pwd|passphrase|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|)"
     R"((?:signing|encryption|license|ssh|auth|master|session|client|account|shared[_-]?access)[_-]?keys?|key[_-]?data|psk|)"
     R"(credentials?|sig|signature|shared[_-]?access[_-]?signature)\\?["']?\s*[:=]\s*)";
+  // YAML block scalars (`token: |` then indented lines): every indented line after it goes (a
+  // sibling key indented alike goes too: better than a secret left behind).
+  CVA_TRY(add("secret-assignment", fmt::format(R"({}[|>][-+0-9]*[ \t]*\r?\n([ \t]+[^\n]*(?:\n[ \t]+[^\n]*)*))", assignment_names), 1));
   // Quoted values first, so a value with spaces goes whole (`"password": "correct horse"`).
   CVA_TRY(add("secret-assignment", fmt::format(R"({}\\?"((?:[^"\\\n<]|\\[^"\n])(?:[^"\\\n]|\\[^"\n])*))", assignment_names), 1));
   CVA_TRY(add("secret-assignment", fmt::format(R"({}'([^'\n<][^'\n]*)')", assignment_names), 1));
@@ -227,7 +230,7 @@ Result<Redactor> Redactor::create(const std::vector<std::string>& extra_patterns
   // `--oidc-client-secret VALUE` in a shell command line or a NUL-separated /proc cmdline (pprof's
   // cmdline.txt in a support bundle); the `=` form is an assignment.
   CVA_TRY(add("secret-flag",
-              R"((?i)--[a-z0-9-]*(?:password|secret|token|psk|keys?|credentials?|postgres-url|pg-url|database-url|connection-url|dsn)[\s\x00]+([^\s\x00"'\\<-][^\s\x00"'\\]*))",
+              R"((?i)--[a-z0-9-]*(?:password|secret|token|psk|keys?|credentials?|postgres-url|pg-url|database-url|connection-url|dsn)[\s\x00]+((?:-[^\s\x00"'\\<-]|[^\s\x00"'\\<-])[^\s\x00"'\\]*))",
               1));
   for (std::size_t i = 0; i < extra_patterns.size(); ++i) {
     const std::string& pattern = extra_patterns[i];
@@ -448,7 +451,7 @@ void Redactor::redact_flags(Json& array)
         redact_named(value, name, "secret-flag");
         array[i] = arg.substr(0, arg.size() - flag.size() + eq + 1) + value.get<std::string>();
       }
-    } else if (i + 1 < array.size() && array[i + 1].is_string() && !array[i + 1].get_ref<const std::string&>().starts_with('-') &&
+    } else if (i + 1 < array.size() && array[i + 1].is_string() && !array[i + 1].get_ref<const std::string&>().starts_with("--") &&
                is_secret_name(flag)) {
       redact_named(array[i + 1], flag, "secret-flag");
       ++i;
@@ -516,7 +519,7 @@ void Redactor::walk(Json& node, bool in_secret_object)
       for (auto& [k, v] : child.items()) {
         if (key == "annotations" && k == k_last_applied && v.is_string()) {
           if (auto inner = parse_json(v.get_ref<const std::string&>(), k); inner) {
-            walk(*inner, false);
+            walk(*inner, secret);
             v = inner->dump();
             continue;
           }

@@ -158,6 +158,11 @@ TEST_SUITE("redact/shapes")
       {"postgres://:emptyUserPw@db/coder", "emptyUserPw", "@db/coder"},
       {"postgres://coder:p@ssw0rdAt@db:5432/coder", "ssw0rdAt", "@db:5432/coder"},
       {"postgres://coder:pa/ssSlash?q@db:5432/coder", "ssSlash", "@db:5432/coder"},
+      {"postgres://u:p@ss/wordBoth@db:5432/coder", "wordBoth", "@db:5432/coder"},
+      {"auth:\n  token: |\n    blockScalarToken1\n    secondLine2\nnext: kept", "blockScalarToken1", "next: kept"},
+      {"password: >-\n    foldedPw3\nnext: kept", "foldedPw3", "next: kept"},
+      {"coder server --oidc-client-secret -dashFirst4 --access-url https://coder.example.com", "dashFirst4",
+       "--access-url https://coder.example.com"},
       {"host=db user=coder password=hunter2dsn dbname=coder", "hunter2dsn", "dbname=coder"},
       {"host=db user=coder password='hunter two' dbname=coder", "two", "dbname=coder"},
       {"--postgres-url=postgres://coder:flagPw1@db/coder", "flagPw1", "@db/coder"},
@@ -415,6 +420,19 @@ TEST_SUITE("redact/shapes")
     }
     // The key names collect records (never values) stay: they tell which variables a Secret sets.
     CHECK(secret["metadata"]["annotations"]["coder-cva.coder.com/keys"] == "url,password");
+  }
+
+  TEST_CASE("a Secret's parsed last-applied configuration is a Secret's, with or without its kind")
+  {
+    Redactor r = make();
+    Json secret = Json::parse(R"({"kind":"Secret","metadata":{"name":"s","annotations":{
+      "kubectl.kubernetes.io/last-applied-configuration":"{\"stringData\":{\"x\":\"kindlessPlain5\"}}"}}})");
+    r.redact_json(secret);
+    CHECK(secret.dump().find("kindlessPlain5") == std::string::npos);
+    Json args = Json::parse(R"({"args":["server","--oidc-client-secret","-dashFirst6","--access-url","https://c.example.com"]})");
+    r.redact_json(args);
+    CHECK(args.dump().find("dashFirst6") == std::string::npos);
+    CHECK(args["args"][3] == "--access-url");
   }
 
   TEST_CASE("user patterns: a group, the whole match, and the ones refused")
