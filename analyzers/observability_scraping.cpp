@@ -49,21 +49,23 @@ std::vector<std::string> monitors(const Snapshot& snapshot)
   return out;
 }
 
-// The port coderd serves metrics on: CODER_PROMETHEUS_ADDRESS's when its value is visible, else
-// the chart's 2112.
-std::string metrics_port(const Snapshot& snapshot, const RoleObject& o)
+// The port coderd serves metrics on: CODER_PROMETHEUS_ADDRESS's when its value is visible, the
+// chart's 2112 when it is not set; nullopt when it is set from somewhere this input does not show.
+std::optional<std::string> metrics_port(const Snapshot& snapshot, const RoleObject& o)
 {
   const Container* c = coderd_container(o.spec->containers);
-  if (c != nullptr) {
-    const auto v = effective_env(snapshot, o.object->meta.namespace_, *c, "CODER_PROMETHEUS_ADDRESS");
-    if (v && v->kind == EnvValue::Kind::literal) {
-      const auto colon = v->value.rfind(':');
-      if (colon != std::string::npos && colon + 1 < v->value.size()) {
-        return v->value.substr(colon + 1);
-      }
-    }
+  if (c == nullptr) {
+    return "2112";
   }
-  return "2112";
+  const auto v = effective_env(snapshot, o.object->meta.namespace_, *c, "CODER_PROMETHEUS_ADDRESS");
+  if (!v) {
+    return "2112";
+  }
+  if (v->kind != EnvValue::Kind::literal) {
+    return std::nullopt;
+  }
+  const auto colon = v->value.rfind(':');
+  return colon != std::string::npos && colon + 1 < v->value.size() ? v->value.substr(colon + 1) : std::string("2112");
 }
 
 std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
@@ -73,15 +75,19 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
     return findings;
   }
   std::vector<std::string> unannotated;
+  std::vector<std::string> unconfirmed; // annotated, but the port coderd serves on is not visible
   std::vector<ObjectRef> refs;
   for (const RoleObject& o : coderd_templates(snapshot)) {
     const StringMap& a = pod_annotations(o);
     const auto scrape = a.find("prometheus.io/scrape");
     const auto port = a.find("prometheus.io/port");
-    const std::string wanted = metrics_port(snapshot, o);
+    const std::optional<std::string> served = metrics_port(snapshot, o);
+    const std::string wanted = served.value_or("CODER_PROMETHEUS_ADDRESS's port");
     if (scrape == a.end() || scrape->second != "true") {
       unannotated.push_back(describe(*o.object));
       refs.push_back(ref(*o.object));
+    } else if (port != a.end() && !served) {
+      unconfirmed.push_back(describe(*o.object));
     } else if (port == a.end() || port->second != wanted) {
       // Without the port annotation Prometheus scrapes the declared container port (8080), not the metrics.
       unannotated.push_back(fmt::format("{} (prometheus.io/port {}, metrics on {})", describe(*o.object),
@@ -91,6 +97,13 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
   }
   const std::string bundle = observability_bundle(snapshot);
   const std::vector<std::string> mons = monitors(snapshot);
+  if (unannotated.empty() && !unconfirmed.empty() && mons.empty()) {
+    return {finding(Outcome::unknown,
+                    fmt::format("{} carry the scrape annotations, but CODER_PROMETHEUS_ADDRESS comes from a source this "
+                                "input does not show, so whether their prometheus.io/port is where coderd serves metrics "
+                                "cannot be confirmed",
+                                fmt::join(unconfirmed, ", ")))};
+  }
   const bool scraped = unannotated.empty() || !mons.empty();
   if (!bundle.empty() && scraped) {
     return {finding(Outcome::pass, fmt::format("the coder-observability bundle runs ({}) and coderd is {}", bundle,

@@ -65,4 +65,15 @@ TEST_SUITE("analyzers/observability-scraping")
                                       {"cluster-resources/pods/coder-observability.json", list({k_prometheus})}});
     CHECK(run_check(w, "observability-scraping").outcome == Outcome::warn);
   }
+
+  TEST_CASE("is unknown when the metrics address comes from a source the input does not show")
+  {
+    const Json d = with(coderd_deployment(3, Json::array({secret_env("CODER_PROMETHEUS_ADDRESS", "coder-env", "addr")})),
+                        "/spec/template/metadata/annotations", {{"prometheus.io/scrape", "true"}, {"prometheus.io/port", "2112"}});
+    const Snapshot s = snapshot_from({{"cluster-resources/deployments/coder.json", list({d})},
+                                      {"cluster-resources/pods/coder-observability.json", list({k_prometheus})}});
+    const CheckResult r = run_check(s, "observability-scraping");
+    CHECK(r.outcome == Outcome::unknown);
+    CHECK(r.findings[0].message.find("CODER_PROMETHEUS_ADDRESS") != std::string::npos);
+  }
 }
