@@ -94,11 +94,12 @@ std::string run(CollectContext& context)
         if (!r || r->exit_code != 0) {
           std::string last_line;
           if (r) {
-            std::string err = r->err;
+            // Redact the whole of stderr first: a rule may need the line before (a YAML env pair).
+            std::string err = context.redact(r->err);
             while (!err.empty() && (err.back() == '\n' || err.back() == '\r')) {
               err.pop_back();
             }
-            last_line = context.redact(err.substr(err.find_last_of('\n') == std::string::npos ? 0 : err.find_last_of('\n') + 1));
+            last_line = err.substr(err.find_last_of('\n') == std::string::npos ? 0 : err.find_last_of('\n') + 1);
           }
           const std::string why = !r ? r.error().message
                                   : r->timed_out ? std::string("timed out")

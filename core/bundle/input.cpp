@@ -4,10 +4,7 @@
 #include <core/bundle/manifests.hpp>
 #include <core/bundle/paths.hpp>
 
-#include <core/util/json.hpp>
 #include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <re2/re2.h>
 
 #include <filesystem>
 #include <fstream>

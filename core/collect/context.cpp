@@ -52,11 +52,7 @@ void CollectContext::put_json(const std::string& path, Json doc)
 
 void CollectContext::put_text(const std::string& path, std::string_view text)
 {
-  std::string redacted;
-  {
-    std::lock_guard lock(m_redact_mutex);
-    redacted = m_redactor.redact_text(text);
-  }
+  std::string redacted = redact(text);
   std::lock_guard lock(m_mutex);
   m_bundle.put(path, std::move(redacted));
 }
@@ -92,11 +88,7 @@ void CollectContext::put_raw(const std::string& path, std::string bytes)
 
 void CollectContext::record_error(const std::string& bundle_name, const std::string& namespace_, const std::string& message)
 {
-  std::string redacted;
-  {
-    std::lock_guard lock(m_redact_mutex);
-    redacted = m_redactor.redact_text(message);
-  }
+  std::string redacted = redact(message);
   std::lock_guard lock(m_mutex);
   m_errors[bundle_name][namespace_] = std::move(redacted);
 }
@@ -105,11 +97,7 @@ void CollectContext::record_coverage(const std::string& key, const std::string& 
 {
   // Messages quote response bodies (a Coder API error, a metrics endpoint's answer) and end up in
   // the manifest: they are redacted like everything else.
-  std::string redacted;
-  {
-    std::lock_guard lock(m_redact_mutex);
-    redacted = m_redactor.redact_text(message);
-  }
+  std::string redacted = redact(message);
   std::lock_guard lock(m_mutex);
   m_coverage[key] = {state, std::move(redacted)};
 }

@@ -37,8 +37,10 @@ void normalize_item(Json& item, const ListSpec& spec)
   if (spec.metadata_only || spec.plural == "secrets") {
     // `kubectl apply` keeps the whole object, data included, in this annotation: a list asked
     // for without values must not bring them in through it.
-    if (Json& annotations = item["metadata"]["annotations"]; annotations.is_object()) {
-      annotations.erase("kubectl.kubernetes.io/last-applied-configuration");
+    if (const auto meta = item.find("metadata"); meta != item.end() && meta->is_object()) {
+      if (const auto annotations = meta->find("annotations"); annotations != meta->end() && annotations->is_object()) {
+        annotations->erase("kubectl.kubernetes.io/last-applied-configuration");
+      }
     }
   }
   if (spec.plural == "secrets") {

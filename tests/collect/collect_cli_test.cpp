@@ -157,6 +157,11 @@ TEST_SUITE("collect")
     CHECK(copy.coverage("horizontalpodautoscalers").state == CoverageState::collected);
     CHECK(copy.coverage("jobs").state == CoverageState::collected);
     CHECK(copy.bundle().contains("cluster-resources/horizontal-pod-autoscalers/coder.json"));
+    // Metadata-only objects keep their metadata as the cluster had it: nothing added.
+    for (const auto& [path, bytes] : copy.bundle().files()) {
+      CAPTURE(std::string(path));
+      CHECK(bytes.find("\"annotations\": null") == std::string::npos);
+    }
 
     const auto before = test::run_cli({"analyze", test::sample_archive("compliant").string(), "-o", "json"});
     auto expected = outcomes(before.out);
