@@ -94,7 +94,10 @@ Result<ClientResponse> Client::exchange(Stream& stream, const std::string& reque
   }
   ClientResponse out;
   ResponseHead head;
-  while (true) {
+  for (int informational = 0;; ++informational) {
+    if (informational > 8) {
+      return fail(fmt::format("{}: more than 8 informational (1xx) responses", stream.peer()));
+    }
     auto text = stream.read_head(k_max_response_head, "the response head");
     if (!text) {
       nothing_received = stream.received() == start && stream.last_failure() == IoFailure::closed;

@@ -59,6 +59,7 @@ struct Server::Impl
   void accept_all(std::vector<std::unique_ptr<Connection>>& idle);
   void worker();
   bool serve_one(Stream& stream);
+  // Writes the response; true when it was written whole and the connection may carry another request.
   bool write_response(Stream& stream, const Request& request, Response& response, bool keep_alive);
   void refuse(Stream& stream, int status, std::string_view reason);
 };
@@ -266,7 +267,7 @@ bool Server::Impl::serve_one(Stream& stream)
     response.body = fmt::format("Internal Server Error: {}\n", e.what());
   }
   const bool keep_alive = request.keep_alive() && !stopping.load() && response.mode != Response::Mode::truncated;
-  return write_response(stream, request, response, keep_alive) && keep_alive;
+  return write_response(stream, request, response, keep_alive);
 }
 
 bool Server::Impl::write_response(Stream& stream, const Request& request, Response& response, bool keep_alive)
@@ -295,11 +296,11 @@ bool Server::Impl::write_response(Stream& stream, const Request& request, Respon
   }
   const std::string head = format_response_head(response.status, fields);
   if (head_only) {
-    return stream.write_all(head).has_value();
+    return stream.write_all(head).has_value() && keep_alive;
   }
   switch (response.mode) {
   case Response::Mode::whole:
-    return stream.write_all(head, response.body).has_value();
+    return stream.write_all(head, response.body).has_value() && keep_alive;
   case Response::Mode::truncated:
     (void)stream.write_all(head, std::string_view(response.body).substr(0, response.truncate_at));
     return false;
@@ -320,7 +321,7 @@ bool Server::Impl::write_response(Stream& stream, const Request& request, Respon
       break;
     }
   }
-  return chunked && stream.write_all(k_last_chunk).has_value();
+  return chunked && stream.write_all(k_last_chunk).has_value() && keep_alive;
 }
 
 Server::Server(ServerOptions options, Handler handler)

@@ -320,15 +320,21 @@ void Stream::compact()
 Result<std::string> Stream::read_head(std::size_t max_bytes, std::string_view what)
 {
   std::size_t scanned = 0; // bytes after m_pos known to hold no head end
+  std::size_t skipped = 0; // empty lines skipped: they count against the limit too
   while (true) {
     // Empty lines before a head are skipped (RFC 9112 section 2.2).
     while (scanned == 0 && m_pos < m_buffer.size() && (m_buffer[m_pos] == '\n' || m_buffer[m_pos] == '\r')) {
       if (m_buffer[m_pos] == '\r' && m_pos + 1 >= m_buffer.size()) {
         break; // a CR whose LF has not arrived yet
       }
-      m_pos += m_buffer[m_pos] == '\r' && m_buffer[m_pos + 1] == '\n' ? 2 : 1;
+      const std::size_t step = m_buffer[m_pos] == '\r' && m_buffer[m_pos + 1] == '\n' ? 2 : 1;
+      m_pos += step;
+      skipped += step;
     }
     const std::string_view view(m_buffer.data() + m_pos, m_buffer.size() - m_pos);
+    if (skipped > max_bytes) {
+      return fail_with(IoFailure::too_large, fmt::format("{} is larger than {} bytes", what, max_bytes));
+    }
     for (std::size_t nl = view.find('\n', scanned); nl != std::string_view::npos; nl = view.find('\n', nl + 1)) {
       if (nl > max_bytes) {
         break; // refused below, however the bytes arrived

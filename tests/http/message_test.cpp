@@ -289,6 +289,14 @@ TEST_SUITE("http/stream")
     REQUIRE_FALSE(refused);
     CHECK(big.reader->last_failure() == IoFailure::too_large);
     CHECK(refused.error().message == "peer: the request head is larger than 1024 bytes");
+
+    // Empty lines count against the cap too: a peer sending nothing else is refused.
+    Pair blank;
+    std::thread t3 = blank.send({std::string(3000, '\n'), std::string(3000, '\n')});
+    const auto flood = blank.reader->read_head(1024, "the request head");
+    t3.join();
+    REQUIRE_FALSE(flood);
+    CHECK(blank.reader->last_failure() == IoFailure::too_large);
   }
 
   TEST_CASE("reads time out when the peer goes quiet, and say so")
