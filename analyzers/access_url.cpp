@@ -3,6 +3,7 @@
 // workspace apps and agents outside the cluster cannot reach Coder through it.
 #include <core/check/helpers.hpp>
 #include <core/check/registry.hpp>
+#include <core/netpol/paths.hpp>
 
 #include <fmt/format.h>
 
@@ -13,10 +14,11 @@ using namespace cva;
 // True when the URL's host is a Service name (`coder.<ns>.svc`, `coder.<ns>.svc.cluster.local`).
 bool in_cluster_host(std::string_view url)
 {
-  const auto scheme = url.find("://");
-  std::string_view host = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
-  host = host.substr(0, host.find_first_of("/?#"));
-  host = host.substr(0, host.rfind(':') == std::string_view::npos || host.ends_with(']') ? host.size() : host.rfind(':'));
+  const std::optional<netpol::HostPort> hp = netpol::parse_host_port(url);
+  if (!hp) {
+    return false;
+  }
+  std::string_view host = hp->host;
   while (host.ends_with('.')) {
     host.remove_suffix(1);
   }
