@@ -18,14 +18,14 @@ struct Version
   Evidence evidence;
 };
 
-std::optional<Version> server_version(const Snapshot& snapshot)
+std::optional<Version> server_version(const Snapshot& snapshot, const std::optional<HealthReport>& report)
 {
   if (const CoderDocument* b = snapshot.coder_data.find("buildinfo")) {
     if (const std::string v = json_string(b->json, "version"); major_minor(v)) {
       return Version{v, "buildinfo", Evidence{b->path, "/version", v}};
     }
   }
-  if (const auto report = health_report(snapshot); report && major_minor(report->coder_version)) {
+  if (report && major_minor(report->coder_version)) {
     return Version{report->coder_version, "health report", Evidence{report->path, "/coder_version", report->coder_version}};
   }
   for (const RoleObject& o : coderd_templates(snapshot)) {
@@ -45,7 +45,8 @@ std::string mm(const std::string& v)
 
 std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
 {
-  const std::optional<Version> server = server_version(snapshot);
+  const std::optional<HealthReport> report = health_report(snapshot);
+  const std::optional<Version> server = server_version(snapshot, report);
   if (!server) {
     return {finding(Outcome::unknown, "coderd's version is unknown: no buildinfo, health report or versioned coderd "
                                       "image tag in the input")};
@@ -75,7 +76,7 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
       }
     }
   }
-  if (const auto report = health_report(snapshot)) {
+  if (report) {
     for (const HealthProvisioner& p : report->provisioners) {
       compare(fmt::format("provisioner daemon {} (health report)", p.name), p.version, {},
               Evidence{report->path, p.pointer + "/provisioner_daemon/version", p.version});
@@ -93,7 +94,6 @@ std::vector<Finding> analyze(const Snapshot& snapshot, const AnalysisOptions&)
                                                       fmt::join(unversioned, ", ")))};
       }
       const bool cluster_seen = snapshot.coverage("pods").usable() || snapshot.coverage("deployments").usable();
-      const std::optional<HealthReport> report = health_report(snapshot);
       const HealthSection* daemons = report ? report->section("provisioner_daemons") : nullptr;
       if (!cluster_seen && (daemons == nullptr || !daemons->present)) {
         return {finding(Outcome::unknown,
